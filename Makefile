@@ -1,0 +1,77 @@
+# Data with Care: the front door.
+#   make book   set up .venv, then build the book with every notebook executed
+#   make test   set up .venv, then run every test
+# Everything else is below; `make help` lists it.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Workers for the test run: one per core unless told otherwise.
+WORKERS ?= auto
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help setup book test test-fast lab bench data exercises lock strip lint clean
+
+help:
+	@echo "make book       build the book (every notebook executed) into _build/html"
+	@echo "make test       run every test (notebooks, exercises, data, book, package)"
+	@echo "make test-fast  every test except the slow ones (book build, Binder environment)"
+	@echo "make lab        open JupyterLab on the course"
+	@echo "make bench      run the speed and size benchmarks; results go to _build/bench/"
+	@echo "make data       regenerate the shipped datasets from their seed"
+	@echo "make exercises  regenerate the student copies of the exercises"
+	@echo "make lock       re-pin requirements.txt and binder/requirements.txt"
+	@echo "make strip      remove outputs from every notebook"
+	@echo "make lint       ruff, codespell and the notebook checks"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Data with Care needs Python 3.11 or newer; you have " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --requirement requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	@touch $@
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@echo
+	@echo "The book is ready: open $(CURDIR)/_build/html/index.html in your browser."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup -m "not slow"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+data: $(STAMP)
+	$(BIN)/python -m datawithcare.generate --out datasets
+
+exercises: $(STAMP)
+	$(BIN)/python -m datawithcare.exercises generate
+
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv==0.13.8
+	$(BIN)/uv pip compile requirements.in --python-version 3.11 --no-header --annotation-style line -o requirements.txt
+	$(BIN)/uv pip compile binder/requirements.in --python-version 3.11 --no-header --annotation-style line -o binder/requirements.txt
+
+strip: $(STAMP)
+	git ls-files '*.ipynb' | xargs $(BIN)/nbstripout --keep-id
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/codespell book notebooks datawithcare tests
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,22 @@
+"""Data with Care: the small helper package behind the course.
+
+Lessons import what they need from here: the course chart style, the
+paths to the shipped data, and the answer store that keeps a learner's
+work safe between sessions. Teaching code stays in the notebooks.
+"""
+
+from datawithcare.answers import AnswerStore, AnswerFileError
+from datawithcare.paths import data_dir, dataset_path, repo_root
+from datawithcare.style import PALETTE, use_course_style
+
+__all__ = [
+    "PALETTE",
+    "AnswerFileError",
+    "AnswerStore",
+    "data_dir",
+    "dataset_path",
+    "repo_root",
+    "use_course_style",
+]
+
+__version__ = "0.1.0"
