@@ -7,6 +7,14 @@ work safe between sessions. Teaching code stays in the notebooks.
 
 from datawithcare.answers import AnswerStore, AnswerFileError
 from datawithcare.paths import data_dir, dataset_path, repo_root
+from datawithcare.privacy import (
+    generalise_age,
+    k_anonymity,
+    l_diversity,
+    pseudonymise,
+    round_to_base,
+    suppress_small_counts,
+)
 from datawithcare.style import PALETTE, use_course_style
 
 __all__ = [
@@ -15,6 +23,12 @@ __all__ = [
     "AnswerStore",
     "data_dir",
     "dataset_path",
+    "generalise_age",
+    "k_anonymity",
+    "l_diversity",
+    "pseudonymise",
+    "round_to_base",
+    "suppress_small_counts",
     "repo_root",
     "use_course_style",
 ]

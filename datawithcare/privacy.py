@@ -1,0 +1,536 @@
+"""Privacy helpers: share numbers and tables without exposing people.
+
+Module 8 of the course ("Sharing safely") teaches each step in plain
+pandas first. These functions do the same steps carefully, so that you
+can use them on your own data:
+
+* :func:`suppress_small_counts` hides small numbers in a table of counts,
+  and hides more numbers where needed, so that nobody can work a hidden
+  number out from the totals;
+* :func:`round_to_base` rounds counts to the nearest 5 (or 10, ...);
+* :func:`k_anonymity` and :func:`l_diversity` measure how well a
+  person-level table hides each person in a crowd;
+* :func:`pseudonymise` replaces identifiers (phone numbers, client ids)
+  with codes made with a secret key;
+* :func:`generalise_age` turns exact ages into age bands.
+
+Every function checks its input and says in plain words what to fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+import pandas as pd
+
+#: Keys shorter than this (in bytes) are refused by :func:`pseudonymise`.
+MIN_KEY_BYTES = 16
+
+#: The label of the added total row and column.
+TOTAL_LABEL = "Total"
+
+_MARGIN_LABELS = {"all", "total", "totals", "grand total"}
+
+_KEY_HELP = (
+    "Make a long random key once, for example with "
+    "`import secrets; secrets.token_hex(32)`, keep it in a file outside the "
+    "notebook or in the environment variable DATAWITHCARE_SECRET_KEY, and "
+    "never share it with the data."
+)
+
+
+# --------------------------------------------------------------------------
+# Checks shared by the functions below
+# --------------------------------------------------------------------------
+
+
+def _check_frame(data: object, what: str = "data") -> pd.DataFrame:
+    if isinstance(data, pd.Series):
+        raise TypeError(
+            f"{what} must be a table (a pandas DataFrame), but you gave one column (a Series). "
+            "Pass the whole table, for example `clients`, not `clients['age']`."
+        )
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"{what} must be a pandas DataFrame; you gave a {type(data).__name__}.")
+    if len(data) == 0:
+        raise ValueError(f"{what} has no rows, so there is nothing to check. Did a filter remove every row?")
+    return data
+
+
+def _column_list(columns: object, argument: str) -> list[Hashable]:
+    if isinstance(columns, str):
+        return [columns]
+    if isinstance(columns, pd.Index):
+        columns = list(columns)
+    if not isinstance(columns, Sequence) or isinstance(columns, bytes):
+        raise TypeError(
+            f"{argument} must be a column name or a list of column names, "
+            f"for example ['age', 'gender']; you gave a {type(columns).__name__}."
+        )
+    names = list(columns)
+    if not names:
+        raise ValueError(f"{argument} is empty. Name at least one column, for example ['age', 'gender'].")
+    repeated = sorted({str(n) for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"{argument} names the same column more than once: {', '.join(repeated)}.")
+    return names
+
+
+def _check_columns(data: pd.DataFrame, names: list[Hashable], argument: str) -> None:
+    missing = [n for n in names if n not in data.columns]
+    if missing:
+        raise ValueError(
+            f"These {argument} are not columns of the table: {', '.join(map(repr, missing))}. "
+            f"The columns are: {', '.join(map(repr, data.columns))}. "
+            "Check the spelling, upper and lower case, and spaces."
+        )
+
+
+def _check_whole_number(value: object, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{name} must be a whole number, {minimum} or more; you gave {value!r}.")
+    return int(value)
+
+
+# --------------------------------------------------------------------------
+# Tables of counts: suppression and rounding
+# --------------------------------------------------------------------------
+
+
+def _counts_matrix(table: pd.DataFrame) -> np.ndarray:
+    """Return the counts as a 2-D integer array, or explain what is wrong."""
+    not_numeric = [
+        c
+        for c in table.columns
+        if pd.api.types.is_bool_dtype(table[c]) or not pd.api.types.is_numeric_dtype(table[c])
+    ]
+    if not_numeric:
+        raise ValueError(
+            "Every cell of a table of counts must be a number. These columns are not numbers: "
+            f"{', '.join(map(repr, not_numeric))}. Build the table with `pd.crosstab(...)` or "
+            "`.groupby(...).size().unstack(fill_value=0)`, or convert text with `pd.to_numeric`."
+        )
+    values = table.to_numpy(dtype="float64", na_value=np.nan)
+    if np.isnan(values).any():
+        row, col = np.argwhere(np.isnan(values))[0]
+        raise ValueError(
+            f"A count is missing (row {table.index[row]!r}, column {table.columns[col]!r}). "
+            "If nobody is in that group, the count is 0: use `.fillna(0)` first."
+        )
+    if (values < 0).any():
+        raise ValueError("A count cannot be negative, but this table has a number below 0.")
+    if (values != np.round(values)).any():
+        raise ValueError(
+            "A count must be a whole number, but this table has a number with a decimal part. "
+            "Suppress the counts first; work out percentages afterwards."
+        )
+    return values.astype(np.int64)
+
+
+def _margin_labels(labels: pd.Index) -> list[str]:
+    return [str(x) for x in labels if str(x).strip().lower() in _MARGIN_LABELS]
+
+
+def suppress_small_counts(
+    table: pd.DataFrame,
+    threshold: int = 10,
+    *,
+    totals: bool = True,
+    suppress_zeros: bool = False,
+) -> pd.DataFrame:
+    """Hide small counts in a table, and any count that the totals would give away.
+
+    ``table`` is a table of counts without totals, for example
+    ``pd.crosstab(clients["borough"], clients["immigration_status"])``.
+
+    1. **Primary suppression.** Every count from 1 up to ``threshold - 1``
+       is hidden, because a small group can point to a real person.
+       Zeros stay visible unless ``suppress_zeros=True``.
+    2. **Secondary suppression** (only with ``totals=True``). A "Total"
+       row and column are added, worked out from the original counts.
+       If a row or column would then have exactly one hidden number,
+       anyone could subtract the visible numbers from the total and find
+       it. So the smallest visible number in that row or column is
+       hidden too, and this repeats until no row or column has exactly
+       one hidden number. Totals below the threshold are hidden as well.
+
+    With ``totals=False`` only step 1 is done. Use it only if you will
+    never publish any total of the table, anywhere.
+
+    This is the usual row-and-column check. It does not try every way
+    of combining rows and columns; for official statistics, specialist
+    tools such as tau-ARGUS do a fuller check.
+
+    Returns a new table of whole numbers in which hidden cells are
+    missing (``<NA>``). To print it, for example
+    ``result.astype("string").fillna("[c]")`` ("c" for confidential).
+
+    >>> counts = pd.DataFrame({"Housing": [12, 3], "Benefits": [20, 15]}, index=["Hackney", "Newham"])
+    >>> suppress_small_counts(counts, threshold=10)  # doctest: +NORMALIZE_WHITESPACE
+             Housing  Benefits  Total
+    Hackney     <NA>      <NA>     32
+    Newham      <NA>      <NA>     18
+    Total         15        35     50
+    """
+    if isinstance(table, pd.Series):
+        table = table.to_frame()
+    table = _check_frame(table, "The table")
+    if table.shape[1] == 0:
+        raise ValueError("The table has no columns of counts.")
+    threshold = _check_whole_number(threshold, "threshold", minimum=1)
+    margins = _margin_labels(table.index) + _margin_labels(table.columns)
+    if margins:
+        raise ValueError(
+            f"The table already has totals ({', '.join(sorted(set(margins)))}). Give the table "
+            "without totals (for pd.crosstab, leave out margins=True): this function works the "
+            "totals out itself and protects them."
+        )
+    inner = _counts_matrix(table)
+
+    def is_small(values: np.ndarray) -> np.ndarray:
+        small = values < threshold
+        return small if suppress_zeros else small & (values > 0)
+
+    if not totals:
+        hidden = is_small(inner)
+        result = pd.DataFrame(inner, index=table.index.copy(), columns=table.columns.copy()).astype("Int64")
+        return result.mask(hidden)
+
+    n_rows, n_cols = inner.shape
+    full = np.zeros((n_rows + 1, n_cols + 1), dtype=np.int64)
+    full[:n_rows, :n_cols] = inner
+    full[:n_rows, n_cols] = inner.sum(axis=1)
+    full[n_rows, :n_cols] = inner.sum(axis=0)
+    full[n_rows, n_cols] = inner.sum()
+    hidden = is_small(full)
+
+    # The order in which to pick a complementary cell: smallest non-zero
+    # count first, then zeros; hidden cells can never be picked.
+    big = np.iinfo(np.int64).max // 4
+    cost = np.where(full == 0, big // 2, full)
+    # Every row and every column of the full table (inner cells plus its
+    # total) adds up, so each one is a line to protect.
+    for _ in range(full.size):
+        changed = False
+        for axis in (1, 0):
+            exactly_one = hidden.sum(axis=axis) == 1
+            if not exactly_one.any():
+                continue
+            masked_cost = np.where(hidden, big, cost)
+            pick = masked_cost.argmin(axis=axis)
+            lines = np.flatnonzero(exactly_one)
+            if axis == 1:
+                hidden[lines, pick[lines]] = True
+            else:
+                hidden[pick[lines], lines] = True
+            changed = True
+        if not changed:
+            break
+
+    result = pd.DataFrame(full, index=_with_total(table.index), columns=_with_total(table.columns))
+    result = result.astype("Int64")
+    return result.mask(hidden)
+
+
+def _with_total(labels: pd.Index) -> pd.Index:
+    """Return the labels with a "Total" label added at the end."""
+    if isinstance(labels, pd.MultiIndex):
+        total = (TOTAL_LABEL,) + ("",) * (labels.nlevels - 1)
+        return pd.MultiIndex.from_tuples([*labels, total], names=labels.names)
+    return pd.Index([*labels, TOTAL_LABEL], name=labels.name)
+
+
+def round_to_base(values: pd.DataFrame | pd.Series | float, base: int = 5):
+    """Round counts to the nearest multiple of ``base`` (5 unless you say otherwise).
+
+    Halves round up: with base 5, 12 becomes 10, 13 becomes 15 and 2.5
+    becomes 5. Missing cells (for example suppressed ones) stay missing.
+    Works on a single number, a column (Series) or a table (DataFrame),
+    and gives back the same kind of thing.
+
+    Rounded numbers no longer add up exactly to rounded totals; say so
+    in a note under the published table.
+
+    >>> round_to_base(pd.Series([0, 2, 3, 12, 13, 127]), base=5).tolist()
+    [0, 0, 5, 10, 15, 125]
+    """
+    base = _check_whole_number(base, "base", minimum=1)
+    if isinstance(values, pd.DataFrame | pd.Series):
+        frame = values.to_frame() if isinstance(values, pd.Series) else values
+        not_numeric = [
+            c
+            for c in frame.columns
+            if pd.api.types.is_bool_dtype(frame[c]) or not pd.api.types.is_numeric_dtype(frame[c])
+        ]
+        if not_numeric:
+            raise ValueError(
+                "Only numbers can be rounded. These columns are not numbers: "
+                f"{', '.join(map(repr, not_numeric))}. Convert text with `pd.to_numeric` first."
+            )
+        rounded = np.floor(values.astype("Float64") / base + 0.5) * base
+        return rounded.astype("Int64")
+    if isinstance(values, bool) or not isinstance(values, int | float | np.integer | np.floating):
+        raise TypeError(
+            f"round_to_base rounds a number, a Series or a DataFrame; you gave a {type(values).__name__}."
+        )
+    if np.isnan(values):
+        return values
+    return int(np.floor(values / base + 0.5) * base)
+
+
+# --------------------------------------------------------------------------
+# Person-level tables: k-anonymity and l-diversity
+# --------------------------------------------------------------------------
+
+
+def _class_sizes(data: pd.DataFrame, quasi_identifiers: list[Hashable]) -> pd.Series:
+    sizes = data.groupby(quasi_identifiers, dropna=False, observed=True, sort=False).size()
+    return sizes.rename("people").sort_values(kind="stable")
+
+
+def k_anonymity(
+    data: pd.DataFrame,
+    quasi_identifiers: str | Sequence[Hashable],
+    *,
+    class_sizes: bool = False,
+) -> int | tuple[int, pd.Series]:
+    """Return k: the size of the smallest group of people who look the same.
+
+    People who share the same values of every quasi-identifier (for
+    example the same age, gender, nationality and borough) form an
+    *equivalence class*. A table is k-anonymous if every class has at
+    least k people: then anyone who knows those details about a person
+    still finds at least k rows that could be them. k = 1 means that
+    someone is unique, and could be re-identified.
+
+    A blank counts as a value of its own, because an intruder sees blanks too.
+
+    With ``class_sizes=True`` you get ``(k, sizes)``, where ``sizes`` has
+    the number of people in each class, smallest first.
+
+    >>> people = pd.DataFrame({"age_band": ["20-29", "20-29", "30-39"], "gender": ["Woman"] * 3})
+    >>> k_anonymity(people, ["age_band", "gender"])
+    1
+    """
+    data = _check_frame(data, "The table")
+    names = _column_list(quasi_identifiers, "quasi_identifiers")
+    _check_columns(data, names, "quasi-identifiers")
+    sizes = _class_sizes(data, names)
+    k = int(sizes.iloc[0])
+    return (k, sizes) if class_sizes else k
+
+
+def l_diversity(
+    data: pd.DataFrame,
+    quasi_identifiers: str | Sequence[Hashable],
+    sensitive: str | Sequence[Hashable],
+    *,
+    class_values: bool = False,
+) -> int | tuple[int, pd.Series]:
+    """Return l: the fewest different sensitive values found in any group.
+
+    k-anonymity hides who is who, but if everyone in a group has the
+    same immigration status, an intruder learns that status without
+    knowing which row is the person. l-diversity counts, in each
+    equivalence class, how many different values the ``sensitive``
+    column has; l is the smallest of these counts. l = 1 means some
+    group shares one sensitive value, which then leaks.
+
+    With several sensitive columns, each is counted and the smallest
+    count is used. With ``class_values=True`` you get ``(l, values)``,
+    where ``values`` has the count for each class, smallest first.
+
+    >>> people = pd.DataFrame({"age_band": ["20-29"] * 3, "status": ["Refugee status"] * 3})
+    >>> l_diversity(people, "age_band", "status")
+    1
+    """
+    data = _check_frame(data, "The table")
+    names = _column_list(quasi_identifiers, "quasi_identifiers")
+    sensitive_names = _column_list(sensitive, "sensitive")
+    _check_columns(data, names, "quasi-identifiers")
+    _check_columns(data, sensitive_names, "sensitive columns")
+    both = [n for n in sensitive_names if n in names]
+    if both:
+        raise ValueError(
+            f"{', '.join(map(repr, both))} cannot be both a quasi-identifier and a sensitive column."
+        )
+    per_column = []
+    for column in sensitive_names:
+        distinct = data[[*names, column]].drop_duplicates()
+        per_column.append(distinct.groupby(names, dropna=False, observed=True, sort=False).size())
+    counts = pd.concat(per_column, axis=1).min(axis=1) if len(per_column) > 1 else per_column[0]
+    counts = counts.rename("different_values").sort_values(kind="stable")
+    ell = int(counts.iloc[0])
+    return (ell, counts) if class_values else ell
+
+
+# --------------------------------------------------------------------------
+# Pseudonymisation and generalisation
+# --------------------------------------------------------------------------
+
+
+def _key_bytes(key: object) -> bytes:
+    if key is None:
+        raise ValueError("pseudonymise needs a secret key, and none was given. " + _KEY_HELP)
+    if isinstance(key, str):
+        raw = key.strip().encode("utf-8")
+    elif isinstance(key, bytes | bytearray):
+        raw = bytes(key)
+    else:
+        raise TypeError(
+            f"The secret key must be text or bytes; you gave a {type(key).__name__}. " + _KEY_HELP
+        )
+    if not raw:
+        raise ValueError(
+            "The secret key is empty. If you read it from an environment variable or a file, "
+            "check that it is set and that the file is not empty. " + _KEY_HELP
+        )
+    if len(raw) < MIN_KEY_BYTES:
+        raise ValueError(
+            f"The secret key is too short ({len(raw)} characters); use at least {MIN_KEY_BYTES}, "
+            "so that nobody can guess it. " + _KEY_HELP
+        )
+    return raw
+
+
+def pseudonymise(
+    values: pd.Series | Sequence[object],
+    key: str | bytes,
+    *,
+    length: int | None = None,
+) -> pd.Series:
+    """Replace each value with a code made from it and a secret key (HMAC-SHA256).
+
+    The same value and the same key always give the same code, so you
+    can still count and join records. Without the key, nobody can turn a
+    code back into the value, even by trying every possible phone number.
+    With a different key, the codes are completely different.
+
+    Keep the key secret: whoever has it can recreate the codes, so the
+    result is still personal data for you (it is *pseudonymised*, not
+    anonymous). There is no default key on purpose.
+
+    Clean values first: ``"07700 900123"`` and ``"07700900123"`` are
+    different text and give different codes. Missing values stay missing.
+    ``length`` keeps only the first characters of each code (at least 8).
+
+    >>> pseudonymise(pd.Series(["C00001"]), key="a-long-secret-key-from-a-file", length=12).str.len().tolist()
+    [12]
+    """
+    raw_key = _key_bytes(key)
+    if length is not None:
+        length = _check_whole_number(length, "length", minimum=8)
+        if length > 64:
+            raise ValueError(f"length can be at most 64 (the full code); you gave {length}.")
+    if isinstance(values, pd.DataFrame):
+        raise TypeError("pseudonymise works on one column at a time, for example `clients['phone']`.")
+    if isinstance(values, str | bytes):
+        raise TypeError("pseudonymise works on a column of values, not a single text. Put it in a list.")
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    base = hmac.new(raw_key, digestmod=hashlib.sha256)
+    digests = []
+    for value in uniques:
+        mac = base.copy()
+        mac.update(str(value).encode("utf-8"))
+        digests.append(mac.hexdigest()[:length] if length else mac.hexdigest())
+    lookup = np.array([*digests, None], dtype=object)
+    result = pd.Series(lookup[codes], index=series.index, name=series.name, dtype="str")
+    return result
+
+
+def _age_labels(lowers: list[int], top_open: bool) -> list[str]:
+    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(lowers[:-1], lowers[1:], strict=True)]
+    if top_open:
+        labels.append(f"{lowers[-1]}+")
+    return labels
+
+
+def generalise_age(
+    ages: pd.Series | Sequence[float],
+    width: int = 10,
+    *,
+    top: int | None = 80,
+    edges: Sequence[int] | None = None,
+) -> pd.Series:
+    """Turn exact ages into age bands, such as "30-39" and "80+".
+
+    By default the bands are 10 years wide (0-9, 10-19, ...) and everyone
+    aged ``top`` or more shares one band ("80+"), because very old ages
+    are rare and so easy to spot. ``top=None`` means no open top band.
+
+    Or give your own band starts in ``edges``, for example
+    ``edges=[0, 18, 25, 35, 50, 65]`` for 0-17, 18-24, 25-34, 35-49,
+    50-64 and 65+.
+
+    Returns an ordered category column with the same index as ``ages``.
+    Missing ages stay missing.
+
+    >>> generalise_age(pd.Series([4, 19, 35, 91])).tolist()
+    ['0-9', '10-19', '30-39', '80+']
+    """
+    if isinstance(ages, pd.DataFrame):
+        raise TypeError("generalise_age works on one column of ages, for example `clients['age']`.")
+    series = ages if isinstance(ages, pd.Series) else pd.Series(list(ages))
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        converted = pd.to_numeric(series, errors="coerce")
+        bad = series[converted.isna() & series.notna()]
+        if len(bad):
+            raise ValueError(
+                f"Ages must be numbers; {bad.iloc[0]!r} is not. Convert the column with "
+                "`pd.to_numeric(..., errors='coerce')` and check the values that become blank."
+            )
+        series = converted
+    numbers = series.astype("Float64")
+    if (numbers < 0).any():
+        raise ValueError(f"An age cannot be negative; this column has {numbers.min()}.")
+
+    if edges is not None:
+        lowers = [_check_whole_number(e, "each band start in edges", minimum=0) for e in edges]
+        if not lowers:
+            raise ValueError(
+                "edges is empty. Give the start of each band, for example [0, 18, 25, 35, 50, 65]."
+            )
+        if any(b <= a for a, b in zip(lowers, lowers[1:], strict=False)):
+            raise ValueError(
+                f"The band starts in edges must go up, each bigger than the last; you gave {lowers}."
+            )
+        if numbers.notna().any() and numbers.min() < lowers[0]:
+            raise ValueError(
+                f"Some ages ({numbers.min()}) are below your first band, which starts at {lowers[0]}. "
+                "Start edges at 0, or remove those people first."
+            )
+        top_open = True
+    else:
+        width = _check_whole_number(width, "width", minimum=1)
+        if top is None:
+            oldest = int(numbers.max()) if numbers.notna().any() else 0
+            lowers = list(range(0, oldest + width + 1, width))
+            top_open = False
+        else:
+            top = _check_whole_number(top, "top", minimum=1)
+            if top % width:
+                raise ValueError(
+                    f"top ({top}) must be a multiple of width ({width}), so that every band is the same size."
+                )
+            lowers = list(range(0, top + 1, width))
+            top_open = True
+
+    labels = _age_labels(lowers, top_open)
+    bins = [*lowers, np.inf] if top_open else lowers
+    banded = pd.cut(numbers.to_numpy(dtype="float64", na_value=np.nan), bins=bins, right=False, labels=labels)
+    return pd.Series(banded, index=series.index, name=series.name)
+
+
+__all__ = [
+    "MIN_KEY_BYTES",
+    "generalise_age",
+    "k_anonymity",
+    "l_diversity",
+    "pseudonymise",
+    "round_to_base",
+    "suppress_small_counts",
+]
