@@ -1,0 +1,62 @@
+"""The book: its table of contents, and a strict build of every page."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import ROOT, content_files, expected_html, resolve_toc_entry, toc_files
+
+
+def test_every_toc_entry_exists() -> None:
+    missing = [entry for entry in toc_files() if resolve_toc_entry(entry) is None]
+    assert not missing, f"_toc.yml names files that do not exist: {missing}"
+
+
+def test_no_toc_entry_twice() -> None:
+    entries = toc_files()
+    twice = sorted({e for e in entries if entries.count(e) > 1})
+    assert not twice, f"_toc.yml lists these more than once: {twice}"
+
+
+def test_every_page_is_in_the_toc() -> None:
+    listed = set(toc_files())
+    orphans = [page for page in content_files() if page not in listed]
+    assert not orphans, (
+        f"These pages are not in _toc.yml, so a learner can never reach them: {orphans}. "
+        "Add them to _toc.yml, or move downloads into a templates/ or downloads/ folder."
+    )
+
+
+def build_book(source: Path, output: Path) -> subprocess.CompletedProcess[str]:
+    """Build the book strictly (warnings are errors) into ``output``."""
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(source),
+        "--path-output",
+        str(output),
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+        "--all",
+    ]
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")
+def test_book_builds_strictly_with_a_page_per_toc_entry(tmp_path: Path) -> None:
+    result = build_book(ROOT, tmp_path)
+    warnings = [line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line or "ERROR" in line]
+    assert result.returncode == 0, "The strict book build failed:\n" + "\n".join(warnings[-40:] or [result.stderr[-3000:]])
+    build = tmp_path / "_build"
+    missing = [entry for entry in toc_files() if not expected_html(entry, build).exists()]
+    assert not missing, f"The build has no HTML page for: {missing}"
+    index = (build / "html" / "book" / "index.html").read_text(encoding="utf-8")
+    assert "Data with Care" in index

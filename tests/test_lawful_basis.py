@@ -1,0 +1,318 @@
+"""The lawful-basis helper: every path of the decision, bad input, and the widget."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+
+from datawithcare.answers import AnswerStore
+from datawithcare.lawful_basis import (
+    ANNEX1_CONDITIONS,
+    LEARNING_AID_NOTE,
+    QUESTION_KEYS,
+    QUESTIONS,
+    SPECIAL_PURPOSES,
+    AnswerProblem,
+    LawfulBasisHelper,
+    check_answers,
+    suggest_lawful_basis,
+)
+
+# Answers that lead to no basis at all; each test changes what it needs.
+NOTHING_FITS = {
+    "required_by_law": "no",
+    "needed_for_contract": "no",
+    "official_function": "no",
+    "protect_life": "no",
+    "annex1_condition": "none",
+    "real_choice": "no",
+    "reasonable_expectation": "no",
+    "special_category": "none",
+    "special_purpose": "not applicable",
+    "immigration_or_nationality": "no",
+    "criminal_offence": "no",
+    "children": "no",
+}
+
+
+def answers(**changes: str) -> dict:
+    return {**NOTHING_FITS, **changes}
+
+
+@pytest.fixture(autouse=True)
+def answers_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATAWITHCARE_ANSWERS_DIR", str(tmp_path / "answers"))
+    return tmp_path / "answers"
+
+
+# Every path through the decision ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "basis", "article"),
+    [
+        ({"required_by_law": "yes"}, "Legal obligation", "6(1)(c)"),
+        ({"needed_for_contract": "yes"}, "Contract", "6(1)(b)"),
+        ({"official_function": "yes"}, "Public task", "6(1)(e)"),
+        ({"protect_life": "yes"}, "Vital interests", "6(1)(d)"),
+        ({"annex1_condition": "safeguarding a vulnerable person"}, "Recognised legitimate interest", "6(1)(ea)"),
+        ({"real_choice": "yes"}, "Consent", "6(1)(a)"),
+        ({"reasonable_expectation": "yes"}, "Legitimate interests", "6(1)(f)"),
+    ],
+)
+def test_each_basis_is_reached(changes, basis, article):
+    result = suggest_lawful_basis(answers(**changes))
+    assert result.basis == basis
+    assert article in result.article
+    assert result.found_basis
+    assert result.reasoning, "every suggestion explains itself"
+    assert all(url.startswith("https://") for _, url in result.links)
+
+
+def test_nothing_fits_says_stop_and_ask():
+    result = suggest_lawful_basis(NOTHING_FITS)
+    assert result.basis is None
+    assert not result.found_basis
+    assert any("Stop" in c for c in result.caveats)
+    assert "none found" in result.to_markdown()
+
+
+def test_not_sure_about_expectations_is_not_a_basis():
+    assert suggest_lawful_basis(answers(reasonable_expectation="not sure")).basis is None
+
+
+def test_order_a_duty_in_law_comes_before_consent():
+    result = suggest_lawful_basis(answers(required_by_law="yes", real_choice="yes"))
+    assert result.basis == "Legal obligation"
+
+
+def test_emergency_comes_before_recognised_legitimate_interest():
+    result = suggest_lawful_basis(answers(protect_life="yes", annex1_condition="an emergency"))
+    assert result.basis == "Vital interests"
+
+
+@pytest.mark.parametrize("condition", ANNEX1_CONDITIONS[1:])
+def test_every_annex1_condition_is_named(condition):
+    result = suggest_lawful_basis(answers(annex1_condition=condition))
+    assert result.basis == "Recognised legitimate interest"
+    assert condition in " ".join(result.reasoning)
+    assert any("no balancing test" in r for r in result.reasoning)
+    public_body_warning = any("voluntary" in c for c in result.caveats)
+    assert public_body_warning == (condition == "a public body asks for it for its public task")
+
+
+def test_consent_mentions_legitimate_interests_when_expected():
+    with_expectation = suggest_lawful_basis(answers(real_choice="yes", reasonable_expectation="yes"))
+    without = suggest_lawful_basis(answers(real_choice="yes"))
+    assert any("legitimate interests may fit" in c for c in with_expectation.caveats)
+    assert not any("legitimate interests may fit" in c for c in without.caveats)
+
+
+@pytest.mark.parametrize("purpose", [p for p in SPECIAL_PURPOSES if p != "not applicable"])
+def test_every_article9_condition(purpose):
+    result = suggest_lawful_basis(
+        answers(real_choice="yes", special_category="health", special_purpose=purpose)
+    )
+    condition = SPECIAL_PURPOSES[purpose][0]
+    assert result.special_condition == condition
+    assert result.special_condition.startswith("Article 9(2)(")
+    assert any("special category" in r for r in result.reasoning)
+
+
+def test_no_special_category_means_no_article9_condition():
+    result = suggest_lawful_basis(answers(real_choice="yes"))
+    assert result.special_condition is None
+
+
+def test_disability_condition_warns_for_other_data():
+    result = suggest_lawful_basis(
+        answers(
+            real_choice="yes",
+            special_category="religious or philosophical beliefs",
+            special_purpose="support for people with a disability or medical condition",
+        )
+    )
+    assert any("Check that it really fits" in c for c in result.caveats)
+
+
+@pytest.mark.parametrize(
+    ("flag", "words"),
+    [
+        ("immigration_or_nationality", "not special category data"),
+        ("criminal_offence", "Schedule 1"),
+        ("children", "under 13"),
+    ],
+)
+def test_high_risk_data_adds_a_caveat(flag, words):
+    plain = suggest_lawful_basis(answers(real_choice="yes"))
+    flagged = suggest_lawful_basis(answers(real_choice="yes", **{flag: "yes"}))
+    assert not any(words in c for c in plain.caveats)
+    assert any(words in c for c in flagged.caveats)
+
+
+def test_not_sure_adds_a_prompt_to_find_out():
+    result = suggest_lawful_basis(answers(required_by_law="not sure", real_choice="yes"))
+    assert result.basis == "Consent"
+    assert any("not sure" in c and "Find out" in c for c in result.caveats)
+
+
+def test_answers_are_tidied():
+    tidy = check_answers({**NOTHING_FITS, "real_choice": "  YES "})
+    assert tidy["real_choice"] == "yes"
+
+
+def test_markdown_and_html_carry_the_learning_aid_note():
+    result = suggest_lawful_basis(answers(real_choice="yes", special_category="health",
+                                          special_purpose="counselling"))
+    text = result.to_markdown("Counselling sessions for women who have survived violence")
+    assert LEARNING_AID_NOTE in text
+    assert "Counselling sessions" in text
+    assert "Schedule 1 paragraph 17" in text
+    assert "not legal advice" in result.to_html()
+
+
+# Bad, missing and contradictory input ---------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [None, "yes", ["no"], 3])
+def test_not_a_dictionary(bad):
+    with pytest.raises(AnswerProblem, match="dictionary"):
+        suggest_lawful_basis(bad)
+
+
+def test_missing_answers_are_all_listed():
+    partial = {k: v for k, v in NOTHING_FITS.items() if k not in ("real_choice", "children")}
+    with pytest.raises(AnswerProblem) as info:
+        suggest_lawful_basis(partial)
+    assert len(info.value.problems) == 2
+    assert "real_choice" in str(info.value) and "children" in str(info.value)
+
+
+def test_empty_dictionary_lists_every_question():
+    with pytest.raises(AnswerProblem) as info:
+        suggest_lawful_basis({})
+    assert len(info.value.problems) == len(QUESTIONS)
+
+
+def test_blank_answer_counts_as_missing():
+    with pytest.raises(AnswerProblem, match="Please answer"):
+        suggest_lawful_basis(answers(real_choice="   "))
+
+
+def test_answer_not_in_the_choices():
+    with pytest.raises(AnswerProblem, match="not one of the choices for 'real_choice'"):
+        suggest_lawful_basis(answers(real_choice="maybe"))
+
+
+def test_answer_of_the_wrong_type():
+    with pytest.raises(AnswerProblem, match="as text"):
+        suggest_lawful_basis({**NOTHING_FITS, "children": True})
+
+
+def test_unknown_question():
+    with pytest.raises(AnswerProblem, match="not questions in the helper: concent"):
+        suggest_lawful_basis({**NOTHING_FITS, "concent": "yes"})
+
+
+def test_use_for_special_data_without_special_data_is_a_contradiction():
+    with pytest.raises(AnswerProblem, match="no special category data"):
+        suggest_lawful_basis(answers(special_purpose="counselling"))
+
+
+def test_special_data_without_a_use_asks_for_one():
+    with pytest.raises(AnswerProblem, match="Say what you use it for"):
+        suggest_lawful_basis(answers(special_category="health"))
+
+
+def test_explicit_consent_without_a_real_choice_is_a_contradiction():
+    with pytest.raises(AnswerProblem, match="contradict"):
+        suggest_lawful_basis(
+            answers(special_category="health", special_purpose="the person gives explicit consent")
+        )
+
+
+def test_answer_problem_is_a_value_error():
+    assert issubclass(AnswerProblem, ValueError)
+
+
+def test_every_question_has_a_unique_key_and_options():
+    assert len(set(QUESTION_KEYS)) == len(QUESTIONS)
+    for question in QUESTIONS:
+        assert len(question.options) >= 2
+        assert question.text.endswith("?")
+
+
+# The widget -----------------------------------------------------------------------
+
+
+def fill(helper: LawfulBasisHelper, values: dict) -> None:
+    for key, value in values.items():
+        helper.inputs[key].value = value
+
+
+def test_widget_suggests_saves_and_offers_a_download(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    helper.purpose.value = "Text reminders for the ESOL class"
+    fill(helper, answers(real_choice="yes"))
+    helper.button.click()
+    assert "Suggested lawful basis: Consent" in helper.result.value
+    assert "not legal advice" in helper.result.value
+    assert "Saved:" in helper.feedback.value
+    assert "lawful-basis-suggestion.md" in helper.downloads.value
+    encoded = re.search(r'href="data:text/markdown;base64,([^"]+)"', helper.downloads.value).group(1)
+    assert "Text reminders for the ESOL class" in base64.b64decode(encoded).decode("utf-8")
+
+    stored = AnswerStore("lawful-basis", folder=answers_in_tmp)
+    assert stored.get("purpose") == "Text reminders for the ESOL class"
+    assert stored.get("suggested_basis") == "Consent"
+    assert stored.get("answers")["real_choice"] == "yes"
+
+
+def test_widget_reloads_saved_answers(answers_in_tmp):
+    first = LawfulBasisHelper()
+    first.purpose.value = "Safeguarding referral"
+    fill(first, answers(annex1_condition="safeguarding a vulnerable person"))
+    first.button.click()
+    again = LawfulBasisHelper()
+    assert again.purpose.value == "Safeguarding referral"
+    assert again.inputs["annex1_condition"].value == "safeguarding a vulnerable person"
+    assert again.inputs["real_choice"].value == "no"
+
+
+def test_widget_with_unanswered_questions_explains_without_traceback(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    helper.purpose.value = "Funder report"
+    helper.inputs["required_by_law"].value = "no"
+    helper.button.click()
+    assert "Please check:" in helper.feedback.value
+    assert "Please answer" in helper.feedback.value
+    assert helper.result.value == ""
+    assert helper.downloads.value == ""
+    assert not (answers_in_tmp / "lawful-basis.json").exists()
+
+
+def test_widget_contradiction_is_shown(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    helper.purpose.value = "Health needs"
+    fill(helper, answers(special_category="health", special_purpose="the person gives explicit consent"))
+    helper.button.click()
+    assert "contradict" in helper.feedback.value
+    assert helper.result.value == ""
+
+
+def test_widget_needs_a_purpose(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    fill(helper, answers(real_choice="yes"))
+    helper.button.click()
+    assert "describe the purpose" in helper.feedback.value
+    assert helper.result.value == ""
+
+
+def test_widget_with_unreadable_saved_file_starts_fresh(answers_in_tmp):
+    answers_in_tmp.mkdir(parents=True)
+    (answers_in_tmp / "lawful-basis.json").write_text("{not json", encoding="utf-8")
+    helper = LawfulBasisHelper()
+    assert "could not be read" in helper.feedback.value
+    assert helper.purpose.value == ""
