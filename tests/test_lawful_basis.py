@@ -57,7 +57,11 @@ def answers_in_tmp(tmp_path, monkeypatch):
         ({"needed_for_contract": "yes"}, "Contract", "6(1)(b)"),
         ({"official_function": "yes"}, "Public task", "6(1)(e)"),
         ({"protect_life": "yes"}, "Vital interests", "6(1)(d)"),
-        ({"annex1_condition": "safeguarding a vulnerable person"}, "Recognised legitimate interest", "6(1)(ea)"),
+        (
+            {"annex1_condition": "safeguarding a vulnerable person"},
+            "Recognised legitimate interest",
+            "6(1)(ea)",
+        ),
         ({"real_choice": "yes"}, "Consent", "6(1)(a)"),
         ({"reasonable_expectation": "yes"}, "Legitimate interests", "6(1)(f)"),
     ],
@@ -164,8 +168,9 @@ def test_answers_are_tidied():
 
 
 def test_markdown_and_html_carry_the_learning_aid_note():
-    result = suggest_lawful_basis(answers(real_choice="yes", special_category="health",
-                                          special_purpose="counselling"))
+    result = suggest_lawful_basis(
+        answers(real_choice="yes", special_category="health", special_purpose="counselling")
+    )
     text = result.to_markdown("Counselling sessions for women who have survived violence")
     assert LEARNING_AID_NOTE in text
     assert "Counselling sessions" in text

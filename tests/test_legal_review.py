@@ -63,7 +63,9 @@ def test_page_has_one_review_line(page: Path):
     )
     assert len(found) == 1, f"{rel} has {len(found)} review lines; keep exactly one."
     attempts = [line for line in text.splitlines() if LOOKS_LIKE_REVIEW_LINE.search(line)]
-    assert len(attempts) == 1, f"{rel}: a line mentions the review dates but is not in the agreed form: {attempts}"
+    assert len(attempts) == 1, (
+        f"{rel}: a line mentions the review dates but is not in the agreed form: {attempts}"
+    )
 
 
 @pytest.mark.parametrize("page", legal_pages(), ids=lambda p: str(p.relative_to(LEGAL_DIR)))

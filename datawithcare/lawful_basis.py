@@ -1,0 +1,656 @@
+"""The lawful-basis helper: a learning aid for Module 4.
+
+You answer a few plain questions about one purpose (one reason you use
+people's data). :func:`suggest_lawful_basis` walks through them in a fixed
+order and suggests a lawful basis under Article 6 of the UK GDPR, an
+Article 9 condition when the data is special category data, the reasons
+for the suggestion, links to the ICO's guidance, and the things to check.
+
+It is a learning aid, not legal advice. The law was last checked on the
+date in :data:`LAW_LAST_CHECKED`.
+
+:class:`LawfulBasisHelper` is the widget: radio buttons and drop-downs for
+the questions, a "Suggest" button, a result panel, answers saved in the
+``lawful-basis`` answer store, and a download of the result.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import ipywidgets as widgets
+
+from datawithcare.answers import download_link
+from datawithcare.ui import Feedback, download_area, open_store, save_answers, show_downloads
+
+#: When the rules in this module were last checked against the law.
+LAW_LAST_CHECKED = "24 November 2026"
+
+#: Said on every result, in the widget and in the download.
+LEARNING_AID_NOTE = (
+    "This is a learning aid, not legal advice. It shows one way to reason about a purpose. "
+    "Check the suggestion against the ICO's guidance, and ask the ICO or a solicitor "
+    "when the answer matters."
+)
+
+# ICO guidance and the law, as (title, address). Only pages the course has checked.
+ICO_GUIDE = (
+    "ICO: UK GDPR guidance and resources",
+    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/",
+)
+ICO_CONSENT = (
+    "ICO: what is valid consent?",
+    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/consent/what-is-valid-consent",
+)
+ICO_RLI = (
+    "ICO: the recognised legitimate interest conditions",
+    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/"
+    "recognised-legitimate-interest-detailed/what-are-the-recognised-legitimate-interest-conditions/"
+    "national-security-public-security-and-defence-condition/",
+)
+LAW_S70 = (
+    "Data (Use and Access) Act 2025, section 70 (recognised legitimate interests)",
+    "https://www.legislation.gov.uk/ukpga/2025/18/section/70/data.html",
+)
+ICO_ART9 = (
+    "ICO: what are the conditions for processing special category data?",
+    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/"
+    "special-category-data/what-are-the-conditions-for-processing",
+)
+ICO_SPI = (
+    "ICO: what are the substantial public interest conditions?",
+    "https://cy.ico.org.uk/for-organisations/guide-to-data-protection/guide-to-the-general-data-protection-"
+    "regulation-gdpr/special-category-data/what-are-the-substantial-public-interest-conditions/",
+)
+ICO_CRIMINAL = (
+    "ICO: conditions for processing criminal offence data",
+    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/"
+    "criminal-offence-data/what-are-the-conditions-for-processing",
+)
+ICO_CHILDREN = (
+    "ICO: children, online services and consent",
+    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/childrens-information/"
+    "children-and-the-uk-gdpr/what-are-the-rules-about-an-iss-and-consent/",
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question in the helper: a key, the words shown, and the allowed answers."""
+
+    key: str
+    text: str
+    options: tuple[str, ...]
+    help: str = ""
+
+
+YES, NO, NOT_SURE = "yes", "no", "not sure"
+NONE = "none"
+NOT_APPLICABLE = "not applicable"
+
+#: Annex 1 conditions for a recognised legitimate interest (UK GDPR Art 6(1)(ea)).
+ANNEX1_CONDITIONS = (
+    NONE,
+    "a public body asks for it for its public task",
+    "national security, public security or defence",
+    "an emergency",
+    "preventing, detecting or investigating crime",
+    "safeguarding a vulnerable person",
+)
+
+SPECIAL_CATEGORIES = (
+    NONE,
+    "health",
+    "racial or ethnic origin",
+    "religious or philosophical beliefs",
+    "sex life or sexual orientation",
+    "political opinions",
+    "trade union membership",
+    "genetic data, or biometric data used to identify someone",
+)
+
+#: What special category data is for, and the Article 9 condition each points to.
+SPECIAL_PURPOSES: dict[str, tuple[str, str]] = {
+    NOT_APPLICABLE: ("", ""),
+    "the person gives explicit consent": (
+        "Article 9(2)(a): explicit consent",
+        "Ask in a clear statement that names the type of data, separate from any other consent.",
+    ),
+    "safeguarding a child or an adult at risk": (
+        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 18 "
+        "(safeguarding of children and of individuals at risk)",
+        "You will usually need an appropriate policy document for this condition.",
+    ),
+    "counselling": (
+        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 17 (counselling)",
+        "You will usually need an appropriate policy document for this condition.",
+    ),
+    "support for people with a disability or medical condition": (
+        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 16 "
+        "(support for individuals with a particular disability or medical condition, "
+        "by a not-for-profit body)",
+        "This condition is for not-for-profit bodies that support people with the condition. "
+        "You will usually need an appropriate policy document.",
+    ),
+    "monitoring equality of opportunity": (
+        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 8 "
+        "(equality of opportunity or treatment)",
+        "You will usually need an appropriate policy document. Keep monitoring data apart from "
+        "case records, and report it only in aggregate.",
+    ),
+    "our members, in a not-for-profit body with a religious, political, philosophical or trade union aim": (
+        "Article 9(2)(d): not-for-profit bodies",
+        "Only for members, former members or people in regular contact with you, and you must not "
+        "share the data outside your body without their consent.",
+    ),
+}
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "required_by_law",
+        "Does a law say you must use the data in this way?",
+        (YES, NO, NOT_SURE),
+        "For example, keeping payroll records for HMRC.",
+    ),
+    Question(
+        "needed_for_contract",
+        "Do you need the data to carry out a contract with this person, or steps they asked for before one?",
+        (YES, NO, NOT_SURE),
+        "For example, paying a sessional interpreter you employ. Free advice is not usually a contract.",
+    ),
+    Question(
+        "official_function",
+        "Is this a task set out in law for the public good, which you carry out (for example, "
+        "a statutory service you deliver for a council)?",
+        (YES, NO, NOT_SURE),
+        "This is rare for a small charity.",
+    ),
+    Question(
+        "protect_life",
+        "Do you need the data to protect someone's life, in an emergency?",
+        (YES, NO),
+        "For example, telling paramedics about a client's medical condition when she has collapsed.",
+    ),
+    Question(
+        "annex1_condition",
+        "Does the purpose fit one of these recognised legitimate interest conditions?",
+        ANNEX1_CONDITIONS,
+        "These are the five conditions in Annex 1 of the UK GDPR.",
+    ),
+    Question(
+        "real_choice",
+        "Can people say no, or change their mind later, without losing any help?",
+        (YES, NO),
+        "If the person depends on you for help, a yes may not really be a free choice.",
+    ),
+    Question(
+        "reasonable_expectation",
+        "Would people expect you to use their data in this way, with little risk to them?",
+        (YES, NO, NOT_SURE),
+        "",
+    ),
+    Question(
+        "special_category",
+        "Does the data include any special category data?",
+        SPECIAL_CATEGORIES,
+        "Nationality and immigration status are not on this list: there is a separate question below.",
+    ),
+    Question(
+        "special_purpose",
+        "If it does, what do you use the special category data for?",
+        tuple(SPECIAL_PURPOSES),
+        "Choose 'not applicable' if there is no special category data.",
+    ),
+    Question(
+        "immigration_or_nationality",
+        "Does the data include immigration status or nationality?",
+        (YES, NO),
+        "",
+    ),
+    Question(
+        "criminal_offence",
+        "Does the data include criminal convictions or offences (including allegations)?",
+        (YES, NO),
+        "",
+    ),
+    Question(
+        "children",
+        "Are any of the people under 18?",
+        (YES, NO),
+        "",
+    ),
+)
+
+QUESTION_KEYS: tuple[str, ...] = tuple(q.key for q in QUESTIONS)
+_BY_KEY = {q.key: q for q in QUESTIONS}
+
+
+class AnswerProblem(ValueError):
+    """The answers are missing, not allowed, or contradict each other.
+
+    ``problems`` lists each thing to fix, in plain words.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(" ".join(self.problems))
+
+
+@dataclass
+class Suggestion:
+    """What the helper suggests for one purpose."""
+
+    basis: str | None
+    article: str
+    reasoning: list[str] = field(default_factory=list)
+    special_condition: str | None = None
+    caveats: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    note: str = LEARNING_AID_NOTE
+
+    @property
+    def found_basis(self) -> bool:
+        """True if the helper found a lawful basis to suggest."""
+        return self.basis is not None
+
+    def to_markdown(self, purpose: str = "") -> str:
+        """Return the suggestion as a Markdown document to download or print."""
+        lines = ["# Lawful basis: a worked suggestion", ""]
+        if purpose:
+            lines += [f"**Purpose:** {purpose}", ""]
+        lines += [f"**Suggested lawful basis:** {self.basis or 'none found'}"]
+        if self.article:
+            lines += [f"**Where in the law:** {self.article}"]
+        if self.special_condition:
+            lines += [f"**Article 9 condition:** {self.special_condition}"]
+        lines += ["", "## Why", ""] + [f"- {r}" for r in self.reasoning]
+        if self.caveats:
+            lines += ["", "## Check before you rely on it", ""] + [f"- {c}" for c in self.caveats]
+        lines += ["", "## Read more", ""] + [f"- [{title}]({url})" for title, url in self.links]
+        lines += ["", f"*{self.note} Law last checked: {LAW_LAST_CHECKED}.*", ""]
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        """Return the suggestion as HTML for the result panel."""
+        esc = html.escape
+        parts = [
+            f"<p><strong>{esc(self.note)}</strong></p>",
+            f"<h4>Suggested lawful basis: {esc(self.basis or 'none found')}</h4>",
+        ]
+        if self.article:
+            parts.append(f"<p>Where in the law: {esc(self.article)}</p>")
+        if self.special_condition:
+            parts.append(f"<p>Article 9 condition: {esc(self.special_condition)}</p>")
+        parts.append(
+            "<p><strong>Why</strong></p><ul>"
+            + "".join(f"<li>{esc(r)}</li>" for r in self.reasoning)
+            + "</ul>"
+        )
+        if self.caveats:
+            parts.append(
+                "<p><strong>Check before you rely on it</strong></p><ul>"
+                + "".join(f"<li>{esc(c)}</li>" for c in self.caveats)
+                + "</ul>"
+            )
+        parts.append(
+            "<p><strong>Read more</strong></p><ul>"
+            + "".join(
+                f'<li><a href="{esc(url)}" target="_blank" rel="noopener">{esc(title)}</a></li>'
+                for title, url in self.links
+            )
+            + "</ul>"
+        )
+        return "".join(parts)
+
+
+def check_answers(answers: object) -> dict[str, str]:
+    """Check a set of answers and return them tidied (stripped, lower case).
+
+    Raises :class:`AnswerProblem` listing every missing, unknown, not
+    allowed or contradictory answer, so that the learner can fix them all
+    at once.
+    """
+    if not isinstance(answers, dict):
+        raise AnswerProblem(
+            [
+                "Give the answers as a dictionary, such as {'required_by_law': 'no', ...}. "
+                f"You gave {type(answers).__name__}."
+            ]
+        )
+    problems: list[str] = []
+    unknown = sorted(str(k) for k in answers if k not in _BY_KEY)
+    if unknown:
+        problems.append(
+            f"These answers are not questions in the helper: {', '.join(unknown)}. "
+            f"The questions are: {', '.join(QUESTION_KEYS)}."
+        )
+    tidy: dict[str, str] = {}
+    for question in QUESTIONS:
+        value = answers.get(question.key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append(f"Please answer: {question.text} ({question.key})")
+            continue
+        if not isinstance(value, str):
+            problems.append(
+                f"The answer to {question.key!r} should be one of the choices as text; you gave {value!r}."
+            )
+            continue
+        value = " ".join(value.split()).lower()
+        if value not in question.options:
+            problems.append(
+                f"{value!r} is not one of the choices for {question.key!r}. "
+                f"Choose one of: {', '.join(repr(o) for o in question.options)}."
+            )
+            continue
+        tidy[question.key] = value
+    if problems:
+        raise AnswerProblem(problems)
+
+    special = tidy["special_category"]
+    purpose = tidy["special_purpose"]
+    if special == NONE and purpose != NOT_APPLICABLE:
+        problems.append(
+            "You said there is no special category data, but chose a use for it "
+            f"({purpose!r}). Either name the special category data, or choose 'not applicable'."
+        )
+    if special != NONE and purpose == NOT_APPLICABLE:
+        problems.append(
+            f"You said the data includes {special} data. Say what you use it for, so the helper "
+            "can suggest an Article 9 condition. If none of the uses fits, stop and ask for advice "
+            "before you collect it."
+        )
+    if purpose == "the person gives explicit consent" and tidy["real_choice"] == NO:
+        problems.append(
+            "These answers contradict each other: you chose explicit consent for the special category "
+            "data, but said people cannot say no without losing help. Consent is only valid when it is "
+            "freely given. Look again at the other uses, or change how you ask."
+        )
+    if problems:
+        raise AnswerProblem(problems)
+    return tidy
+
+
+def _article9(tidy: dict[str, str], suggestion: Suggestion) -> None:
+    special = tidy["special_category"]
+    if special == NONE:
+        return
+    condition, advice = SPECIAL_PURPOSES[tidy["special_purpose"]]
+    suggestion.special_condition = condition
+    suggestion.reasoning.append(
+        f"The data includes {special} data, which is special category data. You need an Article 9 "
+        "condition as well as a lawful basis."
+    )
+    suggestion.caveats.append(advice)
+    if (
+        tidy["special_purpose"] == "support for people with a disability or medical condition"
+        and special != "health"
+    ):
+        suggestion.caveats.append(
+            f"This condition is about supporting people with a disability or medical condition, "
+            "but you named "
+            f"{special} data. Check that it really fits, or choose another use."
+        )
+    suggestion.links += [ICO_ART9, ICO_SPI]
+
+
+def _extras(tidy: dict[str, str], suggestion: Suggestion) -> None:
+    if tidy["immigration_or_nationality"] == YES:
+        suggestion.caveats.append(
+            "Immigration status and nationality are not special category data, but they are high risk "
+            "for the people you support: a leak can lead to detention, destitution or danger. They can "
+            "also reveal racial or ethnic origin by inference. Treat them with the same care: collect only "
+            "what you need, limit who can see it, and consider a DPIA."
+        )
+    if tidy["criminal_offence"] == YES:
+        suggestion.caveats.append(
+            "Criminal offence data (Article 10): you also need one of the conditions in DPA 2018 Schedule 1, "
+            "such as safeguarding, counselling, consent, vital interests or legal claims."
+        )
+        suggestion.links.append(ICO_CRIMINAL)
+    if tidy["children"] == YES:
+        suggestion.caveats.append(
+            "Children's data needs extra care. If you rely on consent for an online service offered directly "
+            "to children, a child under 13 needs a parent's consent (this does not apply to preventive or "
+            "counselling services), and the ICO expects a DPIA for online services for children."
+        )
+        suggestion.links.append(ICO_CHILDREN)
+    for key in ("required_by_law", "needed_for_contract", "official_function"):
+        if tidy[key] == NOT_SURE:
+            suggestion.caveats.append(
+                f"You were not sure about this question: '{_BY_KEY[key].text}' Find out. If the answer is "
+                "yes, that basis may fit better than the one suggested here."
+            )
+    if ICO_GUIDE not in suggestion.links:
+        suggestion.links.append(ICO_GUIDE)
+
+
+def suggest_lawful_basis(answers: dict) -> Suggestion:
+    """Suggest a lawful basis for one purpose from the learner's answers.
+
+    ``answers`` maps each key in :data:`QUESTION_KEYS` to one of that
+    question's options (see :data:`QUESTIONS`). The questions are taken
+    in a fixed order: a duty in law, a contract, a public task, a life in
+    danger, a recognised legitimate interest, a real choice (consent),
+    and people's reasonable expectations (legitimate interests). The
+    first that fits is suggested; there is no ranking of bases in law,
+    and the reasons say why this one came first.
+
+    Raises :class:`AnswerProblem` (a ``ValueError``) with a plain list
+    of what to fix if an answer is missing, not allowed, or contradicts
+    another.
+    """
+    tidy = check_answers(answers)
+    s: Suggestion
+
+    if tidy["required_by_law"] == YES:
+        s = Suggestion(
+            "Legal obligation",
+            "UK GDPR Article 6(1)(c)",
+            ["You said a law requires you to use the data in this way. Name the law in your records."],
+        )
+    elif tidy["needed_for_contract"] == YES:
+        s = Suggestion(
+            "Contract",
+            "UK GDPR Article 6(1)(b)",
+            ["You said you need the data to carry out a contract with this person, or steps they asked for."],
+        )
+    elif tidy["official_function"] == YES:
+        s = Suggestion(
+            "Public task",
+            "UK GDPR Article 6(1)(e)",
+            ["You said this is a task for the public good that is set out in law and that you carry out."],
+            caveats=["Public task is rare for a small charity. Name the law that sets out the task."],
+        )
+    elif tidy["protect_life"] == YES:
+        s = Suggestion(
+            "Vital interests",
+            "UK GDPR Article 6(1)(d)",
+            ["You said you need the data to protect someone's life in an emergency."],
+            caveats=[
+                "Vital interests is for emergencies. For planned work, such as safeguarding records, "
+                "look at the other bases."
+            ],
+        )
+    elif tidy["annex1_condition"] != NONE:
+        condition = tidy["annex1_condition"]
+        s = Suggestion(
+            "Recognised legitimate interest",
+            "UK GDPR Article 6(1)(ea) and Annex 1",
+            [
+                f"You said the purpose fits the Annex 1 condition: {condition}.",
+                "A recognised legitimate interest needs no balancing test, but the use must still be "
+                "necessary for that purpose, and every other rule still applies.",
+            ],
+            links=[ICO_RLI, LAW_S70],
+        )
+        if condition == ANNEX1_CONDITIONS[1]:
+            s.caveats.append(
+                "The ICO describes sharing under this condition as voluntary: a request from a public body "
+                "does not by itself oblige you to share. Ask which law or task the body relies on, "
+                "share only what is needed, and record your decision."
+            )
+    elif tidy["real_choice"] == YES:
+        s = Suggestion(
+            "Consent",
+            "UK GDPR Article 6(1)(a)",
+            [
+                "No duty, contract, public task, emergency or recognised legitimate interest applies, and "
+                "people can genuinely say no without losing help, so you can ask for their consent.",
+            ],
+            caveats=[
+                "Consent must be freely given, specific, informed and unambiguous, by a clear yes. Keep a "
+                "record of it, ask separately from other matters, and make withdrawing as easy as agreeing.",
+            ],
+            links=[ICO_CONSENT],
+        )
+        if tidy["reasonable_expectation"] == YES:
+            s.caveats.append(
+                "People would also expect this use and the risk is low, so legitimate interests may fit as "
+                "well. If you choose consent, you must stop when someone withdraws it."
+            )
+    elif tidy["reasonable_expectation"] == YES:
+        s = Suggestion(
+            "Legitimate interests",
+            "UK GDPR Article 6(1)(f)",
+            [
+                "No duty, contract, public task, emergency or recognised legitimate interest applies.",
+                "People cannot freely say no, so consent would not be valid, but they would expect this use "
+                "and the risk to them is low.",
+            ],
+            caveats=[
+                "Write down a short legitimate interests assessment: your purpose, why you need the data for "
+                "it, and why people's interests do not override yours.",
+            ],
+        )
+    else:
+        s = Suggestion(
+            None,
+            "",
+            [
+                "No duty, contract, public task, emergency or recognised legitimate interest applies.",
+                "People cannot freely say no, so consent would not be valid.",
+                "You were not confident that people would expect this use, so legitimate interests is "
+                "doubtful too.",
+            ],
+            caveats=[
+                "Stop and think again before you use the data. Can you change the purpose, use less data, or "
+                "use numbers instead of names? If you still need it, ask the ICO or a solicitor.",
+            ],
+        )
+
+    _article9(tidy, s)
+    _extras(tidy, s)
+    return s
+
+
+# The widget -----------------------------------------------------------------
+
+
+class LawfulBasisHelper:
+    """A form for the lawful-basis helper, with a "Suggest" button.
+
+    >>> LawfulBasisHelper().show()  # doctest: +SKIP
+
+    ``folder`` says where to keep the answers (leave it out to use the
+    learner's ``my-answers`` folder).
+    """
+
+    store_name = "lawful-basis"
+
+    def __init__(self, folder: str | None = None) -> None:
+        self.feedback = Feedback()
+        self.store = open_store(self.store_name, self.feedback, folder=folder)
+        saved = self.store.as_dict() if self.store is not None else {}
+        self.purpose = widgets.Text(
+            description="Purpose:",
+            placeholder="e.g. Send ESOL class reminders by text message",
+            value=str(saved.get("purpose", "")),
+            layout=widgets.Layout(width="95%"),
+            style={"description_width": "initial"},
+        )
+        self.inputs: dict[str, widgets.ValueWidget] = {}
+        rows: list[widgets.Widget] = [self.purpose]
+        for question in QUESTIONS:
+            stored = saved.get("answers", {}).get(question.key)
+            value = stored if stored in question.options else None
+            if len(question.options) <= 3:
+                control = widgets.RadioButtons(options=list(question.options), value=value)
+            else:
+                control = widgets.Dropdown(
+                    options=[("Choose one", None)] + [(o, o) for o in question.options],
+                    value=value,
+                    layout=widgets.Layout(width="95%"),
+                )
+            self.inputs[question.key] = control
+            label = f"<strong>{html.escape(question.text)}</strong>"
+            if question.help:
+                label += f"<br><small>{html.escape(question.help)}</small>"
+            rows += [widgets.HTML(label), control]
+        self.button = widgets.Button(description="Suggest", button_style="primary", icon="check")
+        self.button.on_click(self._on_suggest)
+        self.result = widgets.HTML(value="")
+        self.downloads = download_area()
+        self.suggestion: Suggestion | None = None
+        self.box = widgets.VBox(rows + [self.button, self.feedback, self.result, self.downloads])
+
+    def answers(self) -> dict:
+        """Return the current answers on the form (unanswered ones are None)."""
+        return {key: control.value for key, control in self.inputs.items()}
+
+    def _on_suggest(self, _button: object = None) -> None:
+        self.result.value = ""
+        self.downloads.value = ""
+        if not self.purpose.value.strip():
+            self.feedback.problem(
+                "Please describe the purpose in a few words first, so your result makes sense later."
+            )
+            return
+        try:
+            suggestion = suggest_lawful_basis(self.answers())
+        except AnswerProblem as exc:
+            self.feedback.problem(exc.problems)
+            return
+        self.suggestion = suggestion
+        self.result.value = suggestion.to_html()
+        purpose = self.purpose.value.strip()
+        saved = save_answers(
+            self.store,
+            {"purpose": purpose, "answers": self.answers(), "suggested_basis": suggestion.basis},
+            self.feedback,
+        )
+        links = [
+            download_link(
+                suggestion.to_markdown(purpose),
+                filename="lawful-basis-suggestion.md",
+                mime="text/markdown",
+                label="Download this suggestion (Markdown)",
+            )
+        ]
+        if saved and self.store is not None:
+            links.append(self.store.download_link())
+        show_downloads(self.downloads, links)
+
+    def show(self) -> widgets.VBox:
+        """Return the form, to display in a notebook."""
+        return self.box
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display only
+        from IPython.display import display
+
+        display(self.box)
+
+
+__all__ = [
+    "ANNEX1_CONDITIONS",
+    "LEARNING_AID_NOTE",
+    "QUESTIONS",
+    "QUESTION_KEYS",
+    "SPECIAL_CATEGORIES",
+    "SPECIAL_PURPOSES",
+    "AnswerProblem",
+    "LawfulBasisHelper",
+    "Suggestion",
+    "check_answers",
+    "suggest_lawful_basis",
+]
