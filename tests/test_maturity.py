@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from datawithcare import maturity
 from datawithcare.maturity import (
     THEME_IDS,
     MaturityAssessment,
@@ -399,3 +400,15 @@ def test_widget_show_button_without_rounds_and_with_an_unreadable_file(answers_d
     reopened = MaturityAssessment()
     assert "could not be read" in reopened.feedback.value
     assert reopened.rounds() == {}
+
+
+def test_the_framework_page_in_the_book_matches_the_yaml_file():
+    page = (maturity.FRAMEWORK_PATH.parents[2] / "book" / "where-you-are-now" / "the-framework.md").read_text(
+        encoding="utf-8"
+    )
+    for theme in FRAMEWORK["themes"]:
+        assert f"## {theme['name']}" in page and theme["question"] in page
+        for level in theme["levels"]:
+            name = FRAMEWORK["level_names"][level["score"]]
+            row = f"| {level['score']}. {name} | {level['summary']} | {level['next_step']} |"
+            assert row in page, f"The book page is out of date for {theme['id']} level {level['score']}."
