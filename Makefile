@@ -63,7 +63,7 @@ exercises: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv==0.13.8
 	$(BIN)/uv pip compile requirements.in --python-version 3.11 --no-header --annotation-style line -o requirements.txt
-	$(BIN)/uv pip compile binder/requirements.in --python-version 3.11 --no-header --annotation-style line -o binder/requirements.txt
+	$(BIN)/uv pip compile binder/requirements.in -c requirements.txt --python-version 3.11 --no-header --annotation-style line -o binder/requirements.txt
 
 strip: $(STAMP)
 	git ls-files '*.ipynb' | xargs $(BIN)/nbstripout --keep-id
