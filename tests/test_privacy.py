@@ -284,6 +284,23 @@ def test_k_anonymity_small_example():
     assert sizes.loc[("20-29", "Woman")] == 3
 
 
+def test_k_and_l_with_many_distinct_values():
+    rng = np.random.default_rng(7)
+    n = 5_000
+    release = pd.DataFrame(
+        {
+            "client_ref": rng.integers(0, 3_000, n),
+            "postcode_area": rng.integers(0, 2_000, n),
+            "arrival_day": rng.integers(0, 1_500, n),
+            "status": rng.integers(0, 4, n),
+        }
+    )
+    qis = ["client_ref", "postcode_area", "arrival_day"]
+    expected_k = min(Counter(map(tuple, release[qis].to_numpy().tolist())).values())
+    assert k_anonymity(release, qis) == expected_k == k_anonymity(release, qis, class_sizes=True)[0]
+    assert l_diversity(release, qis, "status") == l_diversity(release, qis, "status", class_values=True)[0]
+
+
 def test_k_anonymity_counts_blanks_as_a_value():
     release = pd.DataFrame({"gender": ["Woman", None, None, "Woman"]})
     assert k_anonymity(release, "gender") == 2
@@ -333,7 +350,7 @@ def test_k_anonymity_wrong_types():
 person_rows = st.lists(
     st.tuples(
         st.sampled_from(["20-29", "30-39", "40-49"]),
-        st.sampled_from(["Woman", "Man", "Non-binary"]),
+        st.sampled_from(["Woman", "Man", "Non-binary", None]),
         st.sampled_from(["Hackney", "Newham"]),
         st.sampled_from(["Refugee status", "Ukraine scheme", "Undocumented", "Asylum seeker"]),
     ),
@@ -353,6 +370,9 @@ def test_property_k_is_the_smallest_group(rows, n_qi):
     assert k == min(groups.values())
     assert sorted(sizes.tolist()) == sorted(groups.values())
     assert sizes.sum() == len(rows)
+    # The fast path (no class sizes asked for) agrees, for text and for categories.
+    assert k_anonymity(release, qis) == k
+    assert k_anonymity(release.astype("category"), qis) == k
 
 
 @FAST
@@ -366,6 +386,10 @@ def test_property_l_is_the_fewest_sensitive_values(rows, n_qi):
     ell = l_diversity(release, columns[:n_qi], "immigration_status")
     assert ell == min(len(s) for s in seen.values())
     assert ell <= k_anonymity(release, columns[:n_qi])
+    assert l_diversity(release.astype("category"), columns[:n_qi], "immigration_status") == ell
+    slow_ell, per_class = l_diversity(release, columns[:n_qi], "immigration_status", class_values=True)
+    assert slow_ell == ell
+    assert sorted(per_class.tolist()) == sorted(len(s) for s in seen.values())
 
 
 # --------------------------------------------------------------------------
