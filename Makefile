@@ -43,7 +43,10 @@ book: $(STAMP)
 	@echo "The book is ready: open $(CURDIR)/_build/html/index.html in your browser."
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+	@mkdir -p _build/bench
+	@start=$$(date +%s); \
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup; \
+	echo "$$(( $$(date +%s) - start )) seconds, $$(date -u +%FT%TZ)" > _build/bench/make-test-seconds.txt
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup -m "not slow"
