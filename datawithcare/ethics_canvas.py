@@ -65,7 +65,7 @@ STRANDS: tuple[Strand, ...] = (
         "protection",
         "Responsibility for data protection",
         "Who looks after this data? Where is it kept, who can see it, and when will you delete "
-        "it? What is the lawful basis, and do you need a DPIA?",
+        "it? What is the lawful basis, and do you need a data protection impact assessment (DPIA)?",
     ),
     Strand(
         "insights",
@@ -292,10 +292,10 @@ def canvas_to_markdown(answers: Any) -> str:
     lines += ["## The plan", ""]
     for key, label, _hint in PLAN_FIELDS[1:]:
         lines += [f"**{label}**", "", _quote(canvas[key]), ""]
-    lines += ["## Risk at a glance", "", "| Strand | Risk |", "| --- | --- |"]
+    lines += ["## Risk at a glance", ""]
     for strand in STRANDS:
         risk = canvas["strands"][strand.key]["risk"]
-        lines.append(f"| {strand.title} | {RISK_LEVELS.get(risk, 'not rated')} |")
+        lines.append(f"- {strand.title}: **{RISK_LEVELS.get(risk, 'not rated')}**")
     lines.append("")
     for number, strand in enumerate(STRANDS, start=1):
         entry = canvas["strands"][strand.key]
@@ -428,8 +428,8 @@ _SAMPLE: dict[str, Any] = {
         },
         "protection": {
             "notes": (
-                "We can meet the funder's need with aggregate counts, which are not personal data once "
-                "small numbers are suppressed. No client-level export leaves the case system."
+                "We can meet the funder's need with counts, and counts with small numbers hidden are very "
+                "unlikely to identify anyone. No client-level export leaves the case system."
             ),
             "risk": "low",
         },

@@ -200,8 +200,8 @@ def test_markdown_summary_of_complete_canvas():
     assert "not finished" not in text
     for number, strand in enumerate(ec.STRANDS, start=1):
         assert f"## {number}. {strand.title}" in text
-    assert "| Risks and harms | High |" in text
-    assert "| Wellbeing and thriving | Low |" in text
+    assert "- Risks and harms: **High**" in text
+    assert "- Wellbeing and thriving: **Low**" in text
     assert ec.DECISIONS["go-with-changes"] in text
     assert "> Send counts only" in text
 
@@ -212,7 +212,7 @@ def test_markdown_summary_of_unfinished_canvas_lists_what_to_do():
     assert "**This canvas is not finished.**" in text
     assert "- Give the plan a short name" in text
     assert "_(not answered)_" in text
-    assert "| Risks and harms | not rated |" in text
+    assert "- Risks and harms: **not rated**" in text
     assert "**not decided**" in text
 
 
