@@ -289,9 +289,12 @@ def round_to_base(values: pd.DataFrame | pd.Series | float, base: int = 5):
 def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
     """Number the distinct values of a column 0, 1, 2, ... (a blank is a value too)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy().astype(np.int64)
+        small_codes = column.array.codes
         size = len(column.cat.categories) + 1
-        return np.where(codes < 0, size - 1, codes), size
+        codes = small_codes.astype(np.int64)
+        if (small_codes < 0).any():  # blanks are coded -1: give them a number of their own
+            codes[small_codes < 0] = size - 1
+        return codes, size
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
     return codes.astype(np.int64), max(len(uniques), 1)
 
