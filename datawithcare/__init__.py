@@ -6,6 +6,7 @@ work safe between sessions. Teaching code stays in the notebooks.
 """
 
 from datawithcare.answers import AnswerStore, AnswerFileError
+from datawithcare.datasets import list_datasets, load_dataset
 from datawithcare.paths import data_dir, dataset_path, repo_root
 from datawithcare.privacy import (
     generalise_age,
@@ -26,6 +27,8 @@ __all__ = [
     "generalise_age",
     "k_anonymity",
     "l_diversity",
+    "list_datasets",
+    "load_dataset",
     "pseudonymise",
     "round_to_base",
     "suppress_small_counts",
