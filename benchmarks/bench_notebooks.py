@@ -37,7 +37,9 @@ def measure(path: Path, workdir: Path) -> tuple[float, float]:
     nbformat.write(nb, staged)
     out = workdir / f"out-{path.name}"
     start = time.perf_counter()
-    papermill.execute_notebook(str(staged), str(out), cwd=str(path.parent), progress_bar=False, log_output=False)
+    papermill.execute_notebook(
+        str(staged), str(out), cwd=str(path.parent), progress_bar=False, log_output=False
+    )
     seconds = time.perf_counter() - start
     executed = json.loads(out.read_text(encoding="utf-8"))
     text = "".join("".join(o.get("text", "")) for o in executed["cells"][-1].get("outputs", []))
@@ -50,7 +52,11 @@ def run() -> str:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in FLOOR_CELLS])
-        floor_nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        floor_nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         floor_path = work / "floor.ipynb"
         nbformat.write(floor_nb, floor_path)
         floors = [measure(floor_path, work) for _ in range(3)]
@@ -86,5 +92,7 @@ def run() -> str:
         when = datetime.fromtimestamp(record.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
         lines.append(f"\nWhole `make test` wall time: **{seconds / 60:.1f} minutes** (last run {when}).")
     else:
-        lines.append("\nWhole `make test` wall time: not recorded yet. Run `make test` once, then `make bench`.")
+        lines.append(
+            "\nWhole `make test` wall time: not recorded yet. Run `make test` once, then `make bench`."
+        )
     return "\n".join(lines)

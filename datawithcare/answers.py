@@ -27,7 +27,7 @@ import os
 import re
 import tempfile
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ def answers_dir() -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 def _check_json(value: Any, where: str) -> None:
@@ -213,7 +213,9 @@ class AnswerStore:
         )
 
 
-def download_link(content: str | bytes, filename: str, mime: str = "text/plain", label: str | None = None) -> str:
+def download_link(
+    content: str | bytes, filename: str, mime: str = "text/plain", label: str | None = None
+) -> str:
     """Return an HTML link that downloads ``content`` as a file.
 
     The file travels inside the link itself, so the download works on

@@ -57,7 +57,10 @@ def _nbgrader(args: list[str], course: Path) -> subprocess.CompletedProcess[str]
     ]
     # nbgrader calls its own tools (alembic) by name: put this Python's
     # scripts folder first on the PATH so they are found in a virtualenv.
-    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    }
     result = subprocess.run(command, cwd=course, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -149,7 +152,11 @@ def find_leaks(notebook: Path) -> list[str]:
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     problems = []
     for index, cell in enumerate(nb.get("cells", [])):
-        text = "".join(cell.get("source", "")) if isinstance(cell.get("source"), list) else cell.get("source", "")
+        text = (
+            "".join(cell.get("source", ""))
+            if isinstance(cell.get("source"), list)
+            else cell.get("source", "")
+        )
         for marker in SOLUTION_MARKERS + HIDDEN_MARKERS:
             if marker in text:
                 problems.append(f"cell {index}: contains {marker!r}")
@@ -159,7 +166,9 @@ def find_leaks(notebook: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m datawithcare.exercises", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m datawithcare.exercises", description=__doc__.split("\n\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     make = commands.add_parser("generate", help="write the student copies into exercises/release/")
     make.add_argument("names", nargs="*", help="exercise names (default: all)")

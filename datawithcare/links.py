@@ -40,7 +40,9 @@ def nbgitpuller_link(
     if urlparse(repo).scheme not in {"https", "http"}:
         raise ValueError(f"The repository address must be a web address; got {repo!r}.")
     if not isinstance(path, str) or not path.strip() or path.startswith("/") or ".." in path.split("/"):
-        raise ValueError("Give the file to open as a path inside the course, such as 'notebooks/06a-first-look.ipynb'.")
+        raise ValueError(
+            "Give the file to open as a path inside the course, such as 'notebooks/06a-first-look.ipynb'."
+        )
     folder = repo.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
     query = urlencode(
         {"repo": repo, "urlpath": f"lab/tree/{folder}/{path}", "branch": branch},

@@ -14,7 +14,6 @@ import venv
 from pathlib import Path
 
 import pytest
-
 from harness import NOTEBOOKS, ROOT, run_notebook
 
 BINDER = ROOT / "binder"
@@ -64,7 +63,9 @@ def test_every_lesson_runs_in_the_binder_environment(tmp_path: Path, monkeypatch
 
     def run(*command: str) -> None:
         result = subprocess.run(command, cwd=ROOT, env=run_env, capture_output=True, text=True, check=False)
-        assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        assert result.returncode == 0, (
+            f"{' '.join(command)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        )
 
     run(str(python), "-m", "pip", "install", "--quiet", "-r", str(BINDER / "requirements.txt"))
     run("bash", str(BINDER / "postBuild"))

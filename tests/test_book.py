@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from harness import ROOT, content_files, expected_html, resolve_toc_entry, toc_files
 
 
@@ -53,8 +52,12 @@ def build_book(source: Path, output: Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.xdist_group("book")
 def test_book_builds_strictly_with_a_page_per_toc_entry(tmp_path: Path) -> None:
     result = build_book(ROOT, tmp_path)
-    warnings = [line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line or "ERROR" in line]
-    assert result.returncode == 0, "The strict book build failed:\n" + "\n".join(warnings[-40:] or [result.stderr[-3000:]])
+    warnings = [
+        line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line or "ERROR" in line
+    ]
+    assert result.returncode == 0, "The strict book build failed:\n" + "\n".join(
+        warnings[-40:] or [result.stderr[-3000:]]
+    )
     build = tmp_path / "_build"
     missing = [entry for entry in toc_files() if not expected_html(entry, build).exists()]
     assert not missing, f"The build has no HTML page for: {missing}"

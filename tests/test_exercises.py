@@ -6,16 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from harness import read_notebook
 
 from datawithcare import exercises
-from harness import read_notebook
 
 NAMES = exercises.list_exercises()
 
 
 def _cells(path: Path) -> list[tuple[str, str]]:
     nb = read_notebook(path)
-    return [(c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"]) for c in nb["cells"]]
+    return [
+        (c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+        for c in nb["cells"]
+    ]
 
 
 def test_there_are_exercises() -> None:
@@ -42,11 +45,15 @@ def test_solution_scores_full_marks(name: str) -> None:
     source = exercises.exercises_dir() / "source" / name / f"{name}.ipynb"
     result = exercises.grade(name, source)
     assert result.max_score > 0, f"{name}: no test cell carries points."
-    assert result.score == result.max_score, f"{name}: the solution scores {result.score} of {result.max_score}."
+    assert result.score == result.max_score, (
+        f"{name}: the solution scores {result.score} of {result.max_score}."
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_untouched_student_copy_scores_zero(name: str) -> None:
     release = exercises.exercises_dir() / "release" / name / f"{name}.ipynb"
     result = exercises.grade(name, release)
-    assert result.score == 0, f"{name}: a blank student copy scores {result.score}; every test must need an answer."
+    assert result.score == 0, (
+        f"{name}: a blank student copy scores {result.score}; every test must need an answer."
+    )

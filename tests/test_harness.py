@@ -12,9 +12,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from papermill.exceptions import PapermillExecutionError
-
-from datawithcare import exercises
 from harness import (
     charts_without_alt_text,
     content_files,
@@ -23,6 +20,9 @@ from harness import (
     run_notebook,
     toc_files,
 )
+from papermill.exceptions import PapermillExecutionError
+
+from datawithcare import exercises
 
 
 def _write(cells: list, path: Path) -> Path:
@@ -73,7 +73,11 @@ def test_a_clean_notebook_passes() -> None:
 
 
 def test_a_chart_without_alt_text_is_caught() -> None:
-    image = {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}, "metadata": {}}
+    image = {
+        "output_type": "display_data",
+        "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"},
+        "metadata": {},
+    }
     without = {"cell_type": "code", "metadata": {}, "outputs": [image], "source": "plt.bar(...)"}
     described = {
         "cell_type": "code",
@@ -109,7 +113,13 @@ def _exercise(root: Path, name: str, answer: str, test: str) -> Path:
     folder.mkdir(parents=True)
     shutil.copy(exercises.exercises_dir() / "nbgrader_config.py", root / "nbgrader_config.py")
     answer_cell = nbformat.v4.new_code_cell(answer)
-    answer_cell.metadata["nbgrader"] = {**META, "grade": False, "grade_id": "a", "locked": False, "solution": True}
+    answer_cell.metadata["nbgrader"] = {
+        **META,
+        "grade": False,
+        "grade_id": "a",
+        "locked": False,
+        "solution": True,
+    }
     test_cell = nbformat.v4.new_code_cell(test)
     test_cell.metadata["nbgrader"] = {**META, "grade": True, "grade_id": "t", "points": 1, "solution": False}
     return _write([answer_cell, test_cell], folder / f"{name}.ipynb")
@@ -128,11 +138,15 @@ def test_a_solution_left_in_a_student_copy_is_caught(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_wrong_solutions_and_generous_tests_are_caught(tmp_path: Path) -> None:
     # A test that passes without an answer: the blank copy would score > 0.
-    source = _exercise(tmp_path, "99-generous", "### BEGIN SOLUTION\npresent = 3\n### END SOLUTION", "assert True")
+    source = _exercise(
+        tmp_path, "99-generous", "### BEGIN SOLUTION\npresent = 3\n### END SOLUTION", "assert True"
+    )
     release = exercises.generate(["99-generous"], root=tmp_path)[0]
     assert exercises.grade("99-generous", release, root=tmp_path).score > 0
     # A wrong solution scores less than full marks.
-    wrong = _exercise(tmp_path, "99-wrong", "### BEGIN SOLUTION\npresent = 3\n### END SOLUTION", "assert present == 2")
+    wrong = _exercise(
+        tmp_path, "99-wrong", "### BEGIN SOLUTION\npresent = 3\n### END SOLUTION", "assert present == 2"
+    )
     result = exercises.grade("99-wrong", wrong, root=tmp_path)
     assert result.score < result.max_score
     assert source.exists()

@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from harness import NOTEBOOKS, ROOT, cell_source, notebook_problems, parameters, read_notebook
 
 PLACEHOLDERS = re.compile(r"coming soon|lorem ipsum|\bTODO\b|\bFIXME\b|\bTBD\b", re.I)

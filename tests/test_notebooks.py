@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from harness import (
     NOTEBOOKS,
     charts_without_alt_text,

@@ -13,7 +13,6 @@ import pytest
 import datawithcare
 from datawithcare import AnswerFileError, AnswerStore, answers, paths, style, ui
 
-
 # Paths ---------------------------------------------------------------------
 
 
