@@ -292,7 +292,8 @@ def canvas_to_markdown(answers: Any) -> str:
     lines += ["## The plan", ""]
     for key, label, _hint in PLAN_FIELDS[1:]:
         lines += [f"**{label}**", "", _quote(canvas[key]), ""]
-    lines += ["## Risk at a glance", ""]
+    top = highest_risk(canvas)
+    lines += ["## Risk at a glance", "", f"Highest risk: **{RISK_LEVELS.get(top, 'not rated')}**", ""]
     for strand in STRANDS:
         risk = canvas["strands"][strand.key]["risk"]
         lines.append(f"- {strand.title}: **{RISK_LEVELS.get(risk, 'not rated')}**")
@@ -362,8 +363,9 @@ def canvas_to_html(answers: Any) -> str:
         f"<td>{esc(RISK_LEVELS.get(canvas['strands'][strand.key]['risk'], 'not rated'))}</td></tr>"
         for strand in STRANDS
     )
+    top = esc(RISK_LEVELS.get(highest_risk(canvas), "not rated"))
     parts.append(
-        "<h2>Risk at a glance</h2>"
+        f"<h2>Risk at a glance</h2><p>Highest risk: <strong>{top}</strong></p>"
         f"<table><thead><tr><th>Strand</th><th>Risk</th></tr></thead><tbody>{rows}</tbody></table>"
     )
     for number, strand in enumerate(STRANDS, start=1):

@@ -200,6 +200,7 @@ def test_markdown_summary_of_complete_canvas():
     assert "not finished" not in text
     for number, strand in enumerate(ec.STRANDS, start=1):
         assert f"## {number}. {strand.title}" in text
+    assert "Highest risk: **High**" in text
     assert "- Risks and harms: **High**" in text
     assert "- Wellbeing and thriving: **Low**" in text
     assert ec.DECISIONS["go-with-changes"] in text
@@ -212,6 +213,7 @@ def test_markdown_summary_of_unfinished_canvas_lists_what_to_do():
     assert "**This canvas is not finished.**" in text
     assert "- Give the plan a short name" in text
     assert "_(not answered)_" in text
+    assert "Highest risk: **not rated**" in text
     assert "- Risks and harms: **not rated**" in text
     assert "**not decided**" in text
 
@@ -241,6 +243,7 @@ def test_html_summary_of_unfinished_canvas():
     assert "This canvas is not finished" in page
     assert page.count("<em>(not answered)</em>") == 3 + len(ec.STRANDS)
     assert "<td>not rated</td>" in page
+    assert "Highest risk: <strong>not rated</strong>" in page
 
 
 def test_html_keeps_paragraphs():
