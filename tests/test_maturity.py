@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -20,6 +21,8 @@ from datawithcare.maturity import (
     framework_problems,
     latest_scores,
     load_framework,
+    ninety_day_plan,
+    ninety_day_plan_markdown,
     plot_comparison,
     plot_profile,
     profile_alt_text,
@@ -412,3 +415,83 @@ def test_the_framework_page_in_the_book_matches_the_yaml_file():
             name = FRAMEWORK["level_names"][level["score"]]
             row = f"| {level['score']}. {name} | {level['summary']} | {level['next_step']} |"
             assert row in page, f"The book page is out of date for {theme['id']} level {level['score']}."
+
+
+# The 90-day plan -----------------------------------------------------------
+
+
+def test_ninety_day_plan_uses_the_priorities_and_their_next_steps():
+    scores = score_responses({"A": {**everyone(3), "analysis": 1, "tools": 2}})
+    plan = ninety_day_plan(scores, start="2026-01-15")
+    assert list(plan.columns) == ["stage", "due", "theme", "action", "who", "done"]
+    analysis = FRAMEWORK["themes"][THEME_IDS.index("analysis")]["levels"][0]["next_step"]
+    tools = FRAMEWORK["themes"][THEME_IDS.index("tools")]["levels"][1]["next_step"]
+    starts = plan[plan["action"].str.startswith("Start: ")]
+    assert list(starts["theme"]) == ["Making sense of data", "Tools"]
+    assert list(starts["action"]) == [f"Start: {analysis}", f"Start: {tools}"]
+    assert list(plan["stage"].unique()) == ["Days 1-30", "Days 31-60", "Days 61-90"]
+    assert set(plan.loc[plan["stage"] == "Days 61-90", "due"]) == {date(2026, 4, 15)}
+    assert plan["action"].str.contains("data champion").any()
+    assert plan["action"].iloc[-1].startswith("Re-assess your data maturity")
+    assert (plan["who"] == "").all() and not plan["done"].any()
+
+
+def test_weak_ethics_and_protection_always_comes_first():
+    scores = score_responses({"A": {**everyone(3), "analysis": 1, "tools": 1, "ethics-and-protection": 2}})
+    starts = ninety_day_plan(scores, start="2026-01-15")
+    themes = list(starts.loc[starts["action"].str.startswith("Start: "), "theme"])
+    assert themes == ["Ethics and protection", "Making sense of data"]
+
+
+def test_ninety_day_plan_with_chosen_themes_and_a_theme_nobody_scored():
+    answers = everyone(2)
+    del answers["skills"]
+    plan = ninety_day_plan(score_responses({"A": answers}), start=date(2026, 3, 1), themes=["skills"])
+    start = plan.loc[plan["action"].str.startswith("Start: "), "action"].iloc[0]
+    assert "Ask your team" in start and "How confident are your staff" in start
+    assert plan["due"].min() == date(2026, 3, 31)
+
+
+def test_ninety_day_plan_takes_actions_from_a_data_needs_plan():
+    needs = {
+        "data_items": [
+            {"item": "Immigration status", "needed": "no"},
+            {"item": "Full home address", "needed": "no"},
+            {"item": "Phone number", "needed": "unsure"},
+            {"item": "Register", "needed": "yes"},
+        ]
+    }
+    plan = ninety_day_plan(score_responses({"A": everyone(3)}), start="2026-01-15", data_needs_plan=needs)
+    stop = plan[plan["action"].str.startswith("Stop collecting")]
+    assert len(stop) == 1 and "Full home address, Immigration status" in stop["action"].iloc[0]
+    assert stop["stage"].iloc[0] == "Days 1-30"
+    decide = plan[plan["action"].str.contains("not sure of: Phone number")]
+    assert decide["stage"].tolist() == ["Days 31-60"]
+    assert not plan["action"].str.contains("Register").any()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"themes": []}, "at least one theme"),
+        ({"themes": ["finance"]}, "not themes in the framework"),
+        ({"themes": ["data", "data"]}, "listed twice"),
+        ({"themes": ["uses", "data", "tools", "skills"]}, "one to three themes"),
+        ({"start": "15/01/2026"}, "year-month-day"),
+        ({"start": "2026-02-30"}, "not a real date"),
+    ],
+)
+def test_ninety_day_plan_explains_bad_choices(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ninety_day_plan(score_responses({"A": everyone(2)}), **kwargs)
+
+
+def test_ninety_day_plan_markdown_is_a_checklist():
+    plan = ninety_day_plan(score_responses({"A": everyone(2)}), start="2026-01-15", themes=["uses"])
+    plan.loc[0, "who"] = "Amira"
+    plan.loc[0, "done"] = True
+    text = ninety_day_plan_markdown(plan, "Amira's women's group")
+    assert text.startswith("# Our 90-day data plan: Amira's women's group")
+    assert "## Days 1-30 (by 2026-02-14)" in text and "## Days 61-90 (by 2026-04-15)" in text
+    assert "- [x] Name a data champion" in text and "(who: Amira)" in text
+    assert text.count("- [ ]") == len(plan) - 1 and "(who: ______)" in text
