@@ -1,0 +1,221 @@
+"""Module 0 (Start here): what a new learner meets first must be true.
+
+The pages promise things (a line that works on Colab, times that add up,
+a warm-up whose tests explain mistakes); these tests hold them to it.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from harness import ROOT, cell_source, has_tag, read_notebook, run_notebook
+from nbclient import NotebookClient
+
+HOW_TO_USE = ROOT / "book" / "start-here" / "how-to-use.md"
+COURSE_MAP = ROOT / "book" / "start-here" / "course-map.md"
+WELCOME = ROOT / "book" / "index.md"
+JUPYTER = ROOT / "notebooks" / "00-jupyter-in-ten-minutes.ipynb"
+WARM_UP = "00-warm-up"
+WARM_UP_SOURCE = ROOT / "exercises" / "source" / WARM_UP / f"{WARM_UP}.ipynb"
+WARM_UP_RELEASE = ROOT / "exercises" / "release" / WARM_UP / f"{WARM_UP}.ipynb"
+
+
+def _repository_url() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"].rstrip("/")
+
+
+# The pages ----------------------------------------------------------------
+
+
+def test_colab_and_laptop_instructions_name_the_course_repository() -> None:
+    """A fork that changes `repository.url` must change these lines too."""
+    page = HOW_TO_USE.read_text(encoding="utf-8")
+    url = _repository_url()
+    installs = re.findall(r'%pip install "git\+([^"]+)"', page)
+    clones = re.findall(r"git clone (\S+)", page)
+    assert installs, "how-to-use.md should show the Colab install line."
+    assert clones, "how-to-use.md should show how to clone the course."
+    for found in installs + [c.removesuffix(".git") for c in clones]:
+        assert found.rstrip("/") == url, f"how-to-use.md names {found}, but _config.yml says {url}."
+
+
+def _module_times_on_welcome_page() -> dict[int, str]:
+    rows = re.findall(r"^\| (\d+)\. [^|]+\| ([^|]+) \|$", WELCOME.read_text(encoding="utf-8"), re.M)
+    return {int(number): time.strip() for number, time in rows}
+
+
+def _module_rows_on_course_map() -> list[list[str]]:
+    rows = []
+    for line in COURSE_MAP.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and cells[0].isdigit():
+            rows.append(cells)
+    return rows
+
+
+def test_course_map_lists_every_module_once_in_order() -> None:
+    rows = _module_rows_on_course_map()
+    assert [int(r[0]) for r in rows] == list(range(11)), (
+        "The course map should list modules 0 to 10, in order."
+    )
+    for row in rows:
+        assert len(row) == 5 and all(row), f"Module {row[0]}: every column of the course map needs an entry."
+
+
+def test_welcome_page_and_course_map_agree_on_times() -> None:
+    on_map = {int(r[0]): r[4] for r in _module_rows_on_course_map()}
+    on_welcome = _module_times_on_welcome_page()
+    assert on_welcome == on_map, "The module times on the welcome page and the course map differ."
+
+
+def _hours(text: str) -> float:
+    match = re.fullmatch(r"(\d+)(½|¼|¾)? hours?|(\d+) minutes", text)
+    assert match, f"Write module times as '45 minutes', '1 hour' or '1½ hours', not {text!r}."
+    if match.group(3):
+        return int(match.group(3)) / 60
+    return int(match.group(1)) + {"½": 0.5, "¼": 0.25, "¾": 0.75, None: 0}[match.group(2)]
+
+
+def test_stated_total_matches_the_module_times() -> None:
+    total = sum(_hours(r[4]) for r in _module_rows_on_course_map())
+    for page in (WELCOME, COURSE_MAP):
+        stated = re.search(r"whole course takes about (\d+) hours", page.read_text(encoding="utf-8"))
+        assert stated, f"{page.name} should say how long the whole course takes."
+        assert abs(int(stated.group(1)) - total) <= 1, (
+            f"{page.name} says about {stated.group(1)} hours, but the modules add up to {total:g}."
+        )
+
+
+# The Jupyter lesson ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def executed_lesson(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("jupyter10") / JUPYTER.name
+    nb, _ = run_notebook(JUPYTER, out)
+    return nb
+
+
+def _outputs_text(cell: dict) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        if "text" in out:
+            parts.append("".join(out["text"]))
+        for mime in ("text/plain", "text/html"):
+            if mime in out.get("data", {}):
+                parts.append("".join(out["data"][mime]))
+        if out.get("output_type") == "error":
+            parts.append(f"{out['ename']}: {out['evalue']}")
+    return "\n".join(parts)
+
+
+def test_the_deliberate_error_is_the_one_the_text_explains(executed_lesson: dict) -> None:
+    failing = [c for c in executed_lesson["cells"] if has_tag(c, "raises-exception")]
+    assert len(failing) == 1, "The lesson shows exactly one error on purpose."
+    errors = [o for o in failing[0]["outputs"] if o["output_type"] == "error"]
+    assert errors and errors[0]["ename"] == "NameError" and "'enrolled'" in errors[0]["evalue"]
+
+
+def test_the_note_is_saved_reloaded_and_offered_for_download(executed_lesson: dict) -> None:
+    text = "\n".join(_outputs_text(c) for c in executed_lesson["cells"] if c["cell_type"] == "code")
+    assert "Saved in jupyter-in-ten-minutes.json" in text
+    assert "'ESOL Entry 2, Tuesday evening: 6 learners came.'" in text, "The reloaded note should be shown."
+    assert 'download="jupyter-in-ten-minutes.json"' in text, "The lesson should show a download link."
+
+
+def test_every_solution_in_the_lesson_runs_and_gives_the_stated_answer() -> None:
+    """Run the lesson's code in order; at each hidden solution, run that too."""
+    namespace: dict = {}
+    printed = []
+    for cell in read_notebook(JUPYTER)["cells"]:
+        source = cell_source(cell)
+        if cell["cell_type"] == "code":
+            if not has_tag(cell, "raises-exception"):
+                exec(compile(source, "<lesson cell>", "exec"), namespace)  # noqa: S102
+            continue
+        for solution in re.findall(r"<details>.*?```python\n(.*?)```.*?</details>", source, re.S):
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                exec(compile(solution, "<solution>", "exec"), dict(namespace))  # noqa: S102
+            printed.append(buffer.getvalue())
+    assert len(printed) == 2, "The lesson has two code solutions (tasks 1 and 3)."
+    assert "99 sign-ins this week" in printed[0] and "24.75" in printed[0], (
+        "Task 1's solution should give the total (99) and average (24.75) that the text states."
+    )
+
+
+# The warm-up exercise -------------------------------------------------------
+
+
+def _test_cells(path: Path) -> list[dict]:
+    return [c for c in read_notebook(path)["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+
+
+def test_every_visible_check_explains_itself() -> None:
+    """A bare assert shows a learner nothing but 'AssertionError'."""
+    for cell in _test_cells(WARM_UP_RELEASE):
+        for node in ast.walk(ast.parse(cell_source(cell))):
+            if isinstance(node, ast.Assert):
+                assert node.msg is not None, (
+                    f"{cell['metadata']['nbgrader']['grade_id']}: an assert has no message."
+                )
+
+
+def test_points_add_up_to_what_the_intro_promises() -> None:
+    points = sum(c["metadata"]["nbgrader"]["points"] for c in _test_cells(WARM_UP_SOURCE))
+    intro = cell_source(read_notebook(WARM_UP_SOURCE)["cells"][0])
+    assert f"**Points**: {points:g} in total" in intro
+    for cell in read_notebook(WARM_UP_SOURCE)["cells"]:
+        heading = re.match(r"## Question \d+: .*\((\d+) points?\)", cell_source(cell))
+        if heading:
+            grade_id = cell["metadata"]["nbgrader"]["grade_id"].replace("-text", "-tests")
+            (test,) = [
+                c for c in _test_cells(WARM_UP_SOURCE) if c["metadata"]["nbgrader"]["grade_id"] == grade_id
+            ]
+            assert test["metadata"]["nbgrader"]["points"] == int(heading.group(1)), grade_id
+
+
+# Typical first-attempt mistakes, and words the feedback must contain.
+MISTAKES = {
+    "q1-answer": ("present = sum(tuesday)\nabsent = present - len(tuesday)", "absent is -3"),
+    "q2-answer": ("rate_percent = present / len(tuesday)", "fraction, not a percentage"),
+    "q3-answer": (
+        'sessions.append("Sat 11:00 Family ESOL")\nsessions.append("Sat 11:00 Family ESOL")\n'
+        "number_of_sessions = len(sessions)",
+        "more than once",
+    ),
+    "q4-answer": (
+        'tigrinya_interpreter = interpreters["Tigrinya"]\nlanguages_covered = len(interpreters)',
+        "Shilan is not in the dictionary",
+    ),
+    "q5-answer": ('has_somali = "Somali" in interpreters\nsomali_interpreter = None', '"no interpreter yet"'),
+    "q6-answer": ("for_report = dict(visit)", "still holds the name or the phone number"),
+}
+
+
+def test_wrong_answers_get_a_message_that_says_what_to_fix() -> None:
+    nb = nbformat.read(WARM_UP_RELEASE, as_version=4)
+    stub = "# YOUR CODE HERE\nraise NotImplementedError()"
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in MISTAKES:
+            assert stub in cell.source, f"{grade_id}: the student copy should hold the answer stub."
+            cell.source = cell.source.replace(stub, MISTAKES[grade_id][0])
+    NotebookClient(nb, allow_errors=True, timeout=60, kernel_name="python3").execute()
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if not grade_id.endswith("-tests"):
+            continue
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        expected = MISTAKES[grade_id.replace("-tests", "-answer")][1]
+        assert errors, f"{grade_id}: a wrong answer passed the visible tests."
+        assert errors[0].ename == "AssertionError", f"{grade_id}: {errors[0].ename}: {errors[0].evalue}"
+        assert expected in errors[0].evalue, f"{grade_id}: the feedback was {errors[0].evalue!r}"
