@@ -1,0 +1,314 @@
+"""The "Is this personal data?" self-check for Module 4.
+
+The questions live in ``personal_data_quiz.yaml`` next to this file, so
+that a fork can change the examples without touching code. Each has an
+example, a fixed set of choices, the right answer and an explanation.
+
+The pure functions check the question file (:func:`load_questions`),
+mark one answer (:func:`check_answer`) or a whole set (:func:`mark`), and
+write a summary to download (:func:`summary_markdown`).
+:class:`PersonalDataQuiz` is the widget; it keeps the learner's progress
+in the ``personal-data-quiz`` answer store.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ipywidgets as widgets
+import yaml
+
+from datawithcare.answers import download_link
+from datawithcare.ui import Feedback, download_area, message_html, open_store, save_answers, show_downloads
+
+QUESTIONS_FILE = Path(__file__).with_name("personal_data_quiz.yaml")
+
+
+class QuizDataError(ValueError):
+    """The question file is missing a part or has a mistake. The message says where."""
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """One example to judge, with its choices, answer and explanation."""
+
+    id: str
+    example: str
+    choices: tuple[str, ...]
+    answer: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """The result of one answer."""
+
+    question_id: str
+    choice: str
+    correct: bool
+    explanation: str
+
+
+@dataclass
+class Score:
+    """The results of a set of answers."""
+
+    total: int
+    results: dict[str, Result] = field(default_factory=dict)
+    unanswered: list[str] = field(default_factory=list)
+    invalid: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def answered(self) -> int:
+        return len(self.results)
+
+    @property
+    def correct(self) -> int:
+        return sum(result.correct for result in self.results.values())
+
+    @property
+    def finished(self) -> bool:
+        """True when every question has a valid answer."""
+        return not self.unanswered and not self.invalid
+
+
+def load_questions(path: str | Path | None = None) -> list[QuizQuestion]:
+    """Read and check the questions; raise :class:`QuizDataError` if anything is wrong."""
+    source = Path(path) if path is not None else QUESTIONS_FILE
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise QuizDataError(f"The quiz questions could not be read from {source} ({exc.strerror}).") from None
+    except yaml.YAMLError as exc:
+        raise QuizDataError(f"The quiz file {source.name} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list) or not data["questions"]:
+        raise QuizDataError(f"The quiz file {source.name} needs a non-empty list called 'questions'.")
+    default_choices = data.get("choices")
+    questions: list[QuizQuestion] = []
+    seen: set[str] = set()
+    for number, item in enumerate(data["questions"], start=1):
+        where = f"question {number} in {source.name}"
+        if not isinstance(item, dict):
+            raise QuizDataError(f"{where} should be a set of fields (id, example, answer, explanation).")
+        missing = [
+            key for key in ("id", "example", "answer", "explanation") if not str(item.get(key) or "").strip()
+        ]
+        if missing:
+            raise QuizDataError(f"{where} is missing: {', '.join(missing)}.")
+        choices = item.get("choices", default_choices)
+        if not isinstance(choices, list) or len(choices) < 2 or not all(isinstance(c, str) for c in choices):
+            raise QuizDataError(f"{where} needs at least two choices, as text.")
+        if item["answer"] not in choices:
+            raise QuizDataError(f"{where}: the answer {item['answer']!r} is not one of its choices.")
+        if item["id"] in seen:
+            raise QuizDataError(f"{where}: the id {item['id']!r} is used twice.")
+        seen.add(item["id"])
+        questions.append(
+            QuizQuestion(
+                id=str(item["id"]),
+                example=" ".join(str(item["example"]).split()),
+                choices=tuple(choices),
+                answer=item["answer"],
+                explanation=" ".join(str(item["explanation"]).split()),
+            )
+        )
+    return questions
+
+
+def check_answer(question: QuizQuestion, choice: object) -> Result:
+    """Mark one answer. Raise ``ValueError`` if it is blank or not one of the choices."""
+    if choice is None or (isinstance(choice, str) and not choice.strip()):
+        raise ValueError(f"Choose an answer for {question.id!r} first.")
+    if choice not in question.choices:
+        raise ValueError(
+            f"{choice!r} is not one of the choices for {question.id!r}. "
+            f"Choose one of: {', '.join(repr(c) for c in question.choices)}."
+        )
+    return Result(question.id, str(choice), choice == question.answer, question.explanation)
+
+
+def mark(answers: object, questions: list[QuizQuestion] | None = None) -> Score:
+    """Mark a set of answers (question id -> choice).
+
+    Unanswered questions are listed in ``Score.unanswered``; answers that
+    are not one of the choices, or that name a question that does not
+    exist, are listed in ``Score.invalid`` with a message. Neither stops
+    the other answers being marked.
+    """
+    if not isinstance(answers, dict):
+        raise ValueError("Give the answers as a dictionary of question ids and choices.")
+    questions = questions if questions is not None else load_questions()
+    score = Score(total=len(questions))
+    known = {q.id for q in questions}
+    for key in answers:
+        if key not in known:
+            score.invalid[str(key)] = f"There is no question called {key!r}."
+    for question in questions:
+        choice = answers.get(question.id)
+        if choice is None or (isinstance(choice, str) and not choice.strip()):
+            score.unanswered.append(question.id)
+            continue
+        try:
+            score.results[question.id] = check_answer(question, choice)
+        except ValueError as exc:
+            score.invalid[question.id] = str(exc)
+    return score
+
+
+def summary_markdown(score: Score, questions: list[QuizQuestion] | None = None) -> str:
+    """Return the learner's results, with every explanation, as Markdown."""
+    questions = questions if questions is not None else load_questions()
+    lines = [
+        "# Is this personal data? My results",
+        "",
+        f"**Score:** {score.correct} out of {score.total} ({score.answered} answered)",
+        "",
+    ]
+    for number, question in enumerate(questions, start=1):
+        lines.append(f"## {number}. {question.example}")
+        lines.append("")
+        result = score.results.get(question.id)
+        if result is None:
+            lines.append("*Not answered yet.*")
+        else:
+            verdict = "Right" if result.correct else f"Not quite: the answer is {question.answer!r}"
+            lines.append(f"**My answer:** {result.choice}. {verdict}.")
+            lines.append("")
+            lines.append(question.explanation)
+        lines.append("")
+    return "\n".join(lines)
+
+
+class PersonalDataQuiz:
+    """The self-check as a form: one set of choices per example, and a "Check" button.
+
+    >>> PersonalDataQuiz().show()  # doctest: +SKIP
+    """
+
+    store_name = "personal-data-quiz"
+
+    def __init__(self, folder: str | None = None, questions: list[QuizQuestion] | None = None) -> None:
+        self.questions = questions if questions is not None else load_questions()
+        self.feedback = Feedback()
+        self.store = open_store(self.store_name, self.feedback, folder=folder)
+        saved = self.store.get("answers", {}) if self.store is not None else {}
+        saved = saved if isinstance(saved, dict) else {}
+        self.inputs: dict[str, widgets.RadioButtons] = {}
+        self.explanations: dict[str, widgets.HTML] = {}
+        rows: list[widgets.Widget] = []
+        ignored = []
+        for number, question in enumerate(self.questions, start=1):
+            value = saved.get(question.id)
+            if value is not None and value not in question.choices:
+                ignored.append(question.id)
+                value = None
+            control = widgets.RadioButtons(
+                options=list(question.choices), value=value, layout=widgets.Layout(width="95%")
+            )
+            self.inputs[question.id] = control
+            self.explanations[question.id] = widgets.HTML(value="")
+            rows += [
+                widgets.HTML(f"<p><strong>{number}.</strong> {html.escape(question.example)}</p>"),
+                control,
+                self.explanations[question.id],
+            ]
+        if ignored:
+            self.feedback.info(
+                "Some saved answers were not one of the choices and have been cleared: "
+                + ", ".join(ignored)
+                + "."
+            )
+        self.button = widgets.Button(description="Check my answers", button_style="primary", icon="check")
+        self.button.on_click(self._on_check)
+        self.reset_button = widgets.Button(description="Start again", icon="undo")
+        self.reset_button.on_click(self._on_reset)
+        self.downloads = download_area()
+        self.score: Score | None = None
+        self.box = widgets.VBox(
+            rows + [widgets.HBox([self.button, self.reset_button]), self.feedback, self.downloads]
+        )
+
+    def answers(self) -> dict[str, str | None]:
+        """Return the choices on the form (None where nothing is chosen)."""
+        return {key: control.value for key, control in self.inputs.items()}
+
+    def _on_check(self, _button: object = None) -> None:
+        self.downloads.value = ""
+        answers = self.answers()
+        score = mark(answers, self.questions)
+        self.score = score
+        for question in self.questions:
+            result = score.results.get(question.id)
+            if result is None:
+                self.explanations[question.id].value = ""
+            elif result.correct:
+                self.explanations[question.id].value = message_html(
+                    "ok", "Right. " + result.explanation
+                ).replace("Saved:", "Right:", 1)
+            else:
+                self.explanations[question.id].value = message_html(
+                    "problem", f"Not quite: the answer is {question.answer!r}. {question.explanation}"
+                ).replace("Please check:", "Think again:", 1)
+        if score.answered == 0:
+            self.feedback.problem("Choose an answer for at least one example, then press the button again.")
+            return
+        saved = save_answers(
+            self.store,
+            {"answers": {k: v for k, v in answers.items() if v is not None}, "correct": score.correct},
+            self.feedback,
+        )
+        note = f"You have {score.correct} right out of {score.answered} answered ({score.total} in all)."
+        if score.unanswered:
+            numbers = [str(i) for i, q in enumerate(self.questions, start=1) if q.id in score.unanswered]
+            note += f" Still to answer: {', '.join(numbers)}."
+        if saved:
+            self.feedback.value += message_html("info", note)
+        else:
+            self.feedback.value = message_html("info", note) + self.feedback.value
+        links = [
+            download_link(
+                summary_markdown(score, self.questions),
+                filename="is-this-personal-data.md",
+                mime="text/markdown",
+                label="Download your results with the explanations",
+            )
+        ]
+        if saved and self.store is not None:
+            links.append(self.store.download_link())
+        show_downloads(self.downloads, links)
+
+    def _on_reset(self, _button: object = None) -> None:
+        for control in self.inputs.values():
+            control.value = None
+        for area in self.explanations.values():
+            area.value = ""
+        self.downloads.value = ""
+        self.score = None
+        if self.store is not None:
+            self.store.delete("answers")
+            self.store.delete("correct")
+        self.feedback.info("Your answers are cleared. Start again whenever you like.")
+
+    def show(self) -> widgets.VBox:
+        """Return the form, to display in a notebook."""
+        return self.box
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display only
+        from IPython.display import display
+
+        display(self.box)
+
+
+__all__ = [
+    "PersonalDataQuiz",
+    "QuizDataError",
+    "QuizQuestion",
+    "Result",
+    "Score",
+    "check_answer",
+    "load_questions",
+    "mark",
+    "summary_markdown",
+]
