@@ -990,7 +990,7 @@ def ninety_day_plan(
                     "stage": first,
                     "theme": known["data"]["name"],
                     "action": "Stop collecting what your data-needs plan left out: "
-                    f"{', '.join(dropped)}. Remove it from forms and delete what you hold, "
+                    f"{', '.join(dropped)}. Remove these items from your forms and delete what you hold, "
                     "following your retention policy.",
                 }
             )
