@@ -138,15 +138,23 @@ def package_text(profile: dict) -> str:
     return json.dumps(frictionless_package(profile), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out: str | Path, profile: dict | None = None) -> list[Path]:
-    """Write each table as ``<name>.csv`` and the ``datapackage.json`` into ``out``."""
+def prepare_folder(out: str | Path) -> Path:
+    """Create the output folder if needed; raise PermissionError if it cannot be written."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise PermissionError(f"{out} is a file, not a folder. Give a folder with --out.")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise PermissionError(f"Cannot create the folder {out}: {error.strerror}.") from None
     if not os.access(out, os.W_OK):
         raise PermissionError(f"Cannot write to the folder {out}. Choose a folder you can write to with --out.")
+    return out
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out: str | Path, profile: dict | None = None) -> list[Path]:
+    """Write each table as ``<name>.csv`` and the ``datapackage.json`` into ``out``."""
+    out = prepare_folder(out)
     written = []
     for name, frame in tables.items():
         path = out / f"{name}.csv"
@@ -186,9 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             check_seed(seed)
         check_scale(scale)
         profile = load_profile(args.profile)
-        out = Path(args.out)
-        if out.exists() and not out.is_dir():
-            raise PermissionError(f"{out} is a file, not a folder. Give a folder with --out.")
+        out = prepare_folder(args.out)
         steps = 8
         bar = None
         if scale >= 10 and not args.quiet:

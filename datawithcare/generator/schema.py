@@ -244,7 +244,7 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                 Field("age_band", C, "Age band.", _labels(rel["age_bands"]), ordered=True),
                 Field("gender", C, "Gender, with small groups combined.", release_genders),
                 Field("nationality_group", C, "Region of nationality.", groups),
-                Field("sub_region", C, "Part of London (London Plan sub-regions, merged).", regions),
+                Field("sub_region", C, "Part of London: East London or the rest of London.", regions),
                 Field("arrival_period", C, "When the person arrived.", _labels(rel["arrival_periods"]), ordered=True),
                 Field("immigration_status", C, "Immigration status category.", statuses),
             ),

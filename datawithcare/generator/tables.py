@@ -755,7 +755,8 @@ def make_releases(
     rel = profile["releases"]
     years = year_of(days_of(clients["registered_on"]))
     inside = np.flatnonzero(np.isin(years, rel["careless_years"]))
-    people = clients.iloc[inside[rng.permutation(len(inside))]].reset_index(drop=True)
+    people_index = inside[rng.permutation(len(inside))]
+    people = clients.iloc[people_index].reset_index(drop=True)
     careless = pd.DataFrame(
         {
             "age": people["age"].to_numpy(),
@@ -771,8 +772,13 @@ def make_releases(
     # unique in the careless release on age, gender, nationality and borough.
     qi = ["age", "gender", "nationality", "borough"]
     group_size = careless.groupby(qi, observed=True)["age"].transform("size").to_numpy()
-    unique = np.flatnonzero(group_size == 1)
-    common = np.flatnonzero(group_size > 1)
+    # Only people whose name and details are not shared with another client,
+    # so that the newsletter names exactly one person.
+    named_key = clients[["first_name", "family_name", *qi]]
+    one_of_a_kind = ~named_key.duplicated(keep=False).to_numpy()
+    release_ok = one_of_a_kind[people_index]
+    unique = np.flatnonzero((group_size == 1) & release_ok)
+    common = np.flatnonzero((group_size > 1) & release_ok)
     want = profile["sizes"]["outside_source_people"]
     n_unique = min(len(unique), want // 2)
     n_common = min(len(common), want // 4)
@@ -780,7 +786,11 @@ def make_releases(
         [rng.choice(unique, size=n_unique, replace=False), rng.choice(common, size=n_common, replace=False)]
     )
     from_release = people.iloc[picked]
-    outside_pool = np.setdiff1d(np.arange(len(clients)), inside)
+    # People not in the release are chosen so that they match nobody in it:
+    # every unique match the intruder makes is then a true one.
+    in_careless = clients[qi].merge(careless[qi].drop_duplicates(), on=qi, how="left", indicator=True)
+    matches_someone = (in_careless["_merge"] == "both").to_numpy()
+    outside_pool = np.setdiff1d(np.flatnonzero(one_of_a_kind & ~matches_someone), inside)
     n_out = min(len(outside_pool), want - len(picked))
     others = clients.iloc[rng.choice(outside_pool, size=n_out, replace=False)]
     named = pd.concat([from_release, others], ignore_index=True)

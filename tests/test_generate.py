@@ -1,0 +1,645 @@
+"""The generator, the shipped files and what they promise.
+
+Covers: reproducible files (byte for byte), the profile and command-line
+errors, safe identifiers in every shipped file, the keys between tables,
+the messy export's defects and answer key, and the linkage demonstration.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from datawithcare.datasets import load_dataset
+from datawithcare.generate import generate_tables, main, to_csv_text, write_tables
+from datawithcare.generator.profile import DEFAULT_PROFILE, ProfileError, load_profile
+from datawithcare.generator.schema import TABLE_NAMES, table_schemas
+from datawithcare.identifiers import (
+    find_unsafe_identifiers,
+    is_safe_email,
+    is_safe_phone,
+    ni_number_could_be_valid,
+    nhs_number_is_valid,
+)
+from datawithcare.paths import repo_root
+
+DATASETS = repo_root() / "datasets"
+PACKAGE = repo_root() / "datawithcare"
+
+# The ONS (GSS) codes of the London boroughs, written out here so that the
+# test checks the profile against an independent list.
+ONS_BOROUGH_CODES = {
+    "City of London": "E09000001",
+    "Barking and Dagenham": "E09000002",
+    "Barnet": "E09000003",
+    "Bexley": "E09000004",
+    "Brent": "E09000005",
+    "Bromley": "E09000006",
+    "Camden": "E09000007",
+    "Croydon": "E09000008",
+    "Ealing": "E09000009",
+    "Enfield": "E09000010",
+    "Greenwich": "E09000011",
+    "Hackney": "E09000012",
+    "Hammersmith and Fulham": "E09000013",
+    "Haringey": "E09000014",
+    "Harrow": "E09000015",
+    "Havering": "E09000016",
+    "Hillingdon": "E09000017",
+    "Hounslow": "E09000018",
+    "Islington": "E09000019",
+    "Kensington and Chelsea": "E09000020",
+    "Kingston upon Thames": "E09000021",
+    "Lambeth": "E09000022",
+    "Lewisham": "E09000023",
+    "Merton": "E09000024",
+    "Newham": "E09000025",
+    "Redbridge": "E09000026",
+    "Richmond upon Thames": "E09000027",
+    "Southwark": "E09000028",
+    "Sutton": "E09000029",
+    "Tower Hamlets": "E09000030",
+    "Waltham Forest": "E09000031",
+    "Wandsworth": "E09000032",
+    "Westminster": "E09000033",
+}
+
+STATUSES = [
+    "Asylum seeker awaiting decision",
+    "Refugee status",
+    "Humanitarian protection",
+    "Ukraine scheme",
+    "Afghan scheme",
+    "BN(O) visa",
+    "EU Settlement Scheme",
+    "No recourse to public funds",
+    "Undocumented",
+    "British citizen",
+    "Prefer not to say",
+]
+
+CONTRACT_COLUMNS = {
+    "clients": [
+        "client_id", "first_name", "family_name", "date_of_birth", "age", "gender", "nationality",
+        "main_language", "other_languages", "needs_interpreter", "borough", "borough_code", "phone", "email",
+        "nhs_number", "ni_number", "immigration_status", "arrival_date", "registered_on", "referral_source",
+        "household_size", "consent_contact", "consent_share_partners", "consent_case_study",
+    ],
+    "cases": ["case_id", "client_id", "issue_area", "opened_on", "closed_on", "outcome", "caseworker"],
+    "attendance": ["session_id", "session_date", "activity", "client_id", "attended"],
+    "wellbeing": [
+        "client_id", "survey", "survey_date", "life_satisfaction", "worthwhile", "happy_yesterday", "anxious_yesterday",
+    ],
+    "messy_export": [
+        "Client Ref", "Full Name", "DOB", "Nationality", "Borough", "Phone", "Date Registered", "Household Size",
+        "Interpreter?",
+    ],
+    "messy_export_answer_key": [
+        "client_ref", "full_name", "date_of_birth", "nationality", "borough", "phone", "registered_on",
+        "household_size", "needs_interpreter",
+    ],
+    "careless_release": ["age", "gender", "nationality", "borough", "arrival_year", "immigration_status"],
+    "outside_source": ["name", "age", "gender", "nationality", "borough"],
+    "safe_release": ["age_band", "gender", "nationality_group", "sub_region", "arrival_period", "immigration_status"],
+    "maturity_cohort": ["org_id", "org_type", "staff_band", "round", "assessed_on", "theme", "score"],
+}  # fmt: skip
+
+THEMES = ["uses", "data", "analysis", "leadership", "culture", "tools", "skills", "ethics-and-protection"]
+START, END = pd.Timestamp("2023-01-01"), pd.Timestamp("2025-12-31")
+
+
+@pytest.fixture(scope="module")
+def t() -> dict[str, pd.DataFrame]:
+    """The shipped tables, typed."""
+    return {name: load_dataset(name) for name in TABLE_NAMES}
+
+
+@pytest.fixture(scope="module")
+def profile() -> dict:
+    return load_profile()
+
+
+# -- reproducible, small, UTF-8 ---------------------------------------------------
+
+
+def test_default_command_reproduces_the_shipped_files_byte_for_byte(tmp_path, capsys):
+    assert main(["--out", str(tmp_path)]) == 0
+    assert "seed 2026" in capsys.readouterr().out
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made == sorted([f"{n}.csv" for n in TABLE_NAMES] + ["datapackage.json"])
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (DATASETS / name).read_bytes(), f"{name} differs: run `make data`"
+
+
+def test_same_seed_same_tables_other_seed_other_tables():
+    first = generate_tables(seed=11, scale=0.2)
+    again = generate_tables(seed=11, scale=0.2)
+    other = generate_tables(seed=12, scale=0.2)
+    for name in TABLE_NAMES:
+        assert to_csv_text(first[name]) == to_csv_text(again[name])
+    assert to_csv_text(first["clients"]) != to_csv_text(other["clients"])
+
+
+def test_scale_changes_the_number_of_clients():
+    small = generate_tables(seed=3, scale=0.25)
+    assert len(small["clients"]) == 500
+    assert 0.8 < len(small["cases"]) / 1000 < 1.2
+
+
+def test_generator_never_reads_todays_date():
+    code = "\n".join(p.read_text() for p in [PACKAGE / "generate.py", *sorted((PACKAGE / "generator").glob("*.py"))])
+    for clock in ("today(", "now(", "time.time(", "datetime64('today'", 'datetime64("today"', "Timestamp.now"):
+        assert clock not in code
+
+
+def test_shipped_folder_is_small_and_utf8():
+    files = [p for p in DATASETS.iterdir() if p.is_file()]
+    assert sum(p.stat().st_size for p in files) <= 5 * 1024 * 1024
+    for path in files:
+        text = path.read_bytes().decode("utf-8")  # raises if not UTF-8
+        assert "\r\n" not in text
+
+
+def test_every_table_has_the_contract_columns(t):
+    for name, columns in CONTRACT_COLUMNS.items():
+        assert list(t[name].columns) == columns, name
+
+
+def test_every_table_has_a_datasheet():
+    for name in TABLE_NAMES:
+        if name == "messy_export_answer_key":
+            continue  # described in the messy export's datasheet
+        sheet = DATASETS / f"{name}.md"
+        assert sheet.exists(), f"datasets/{name}.md is missing"
+        text = sheet.read_text(encoding="utf-8")
+        for heading in ("Purpose", "How it was made", "deliberately", "must not be used for", "Sources"):
+            assert heading.lower() in text.lower(), f"{name}.md has no section about {heading!r}"
+        assert "2026" in text, f"{name}.md does not give the seed"
+
+
+def test_datapackage_is_valid_with_frictionless():
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(DATASETS / "datapackage.json"))
+    problems = [] if report.valid else report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    assert report.valid, problems
+
+
+def test_datapackage_names_every_table_and_its_foreign_keys():
+    import json
+
+    package = json.loads((DATASETS / "datapackage.json").read_text())
+    paths = {r["path"] for r in package["resources"]}
+    assert paths == {f"{n}.csv" for n in TABLE_NAMES}
+    cases = next(r for r in package["resources"] if r["path"] == "cases.csv")
+    assert cases["schema"]["foreignKeys"][0]["reference"] == {"resource": "clients", "fields": ["client_id"]}
+
+
+# -- safe by construction ---------------------------------------------------------
+
+
+def test_no_shipped_file_holds_an_unsafe_identifier():
+    for path in sorted(DATASETS.iterdir()):
+        if path.is_file():
+            assert find_unsafe_identifiers(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_the_scan_would_catch_an_unsafe_value_in_a_shipped_file():
+    text = (DATASETS / "clients.csv").read_text(encoding="utf-8")
+    planted = text.replace("07700 900", "07911 123", 1)
+    assert find_unsafe_identifiers(planted)
+
+
+def test_client_identifiers_follow_the_safe_rules(t):
+    clients = t["clients"]
+    phones = clients["phone"].dropna()
+    assert len(phones) > 0.9 * len(clients)
+    assert phones.map(is_safe_phone).all()
+    assert phones.str.fullmatch(r"07700 900\d{3}|020 7946 0\d{3}").all()
+    emails = clients["email"].dropna()
+    assert len(emails) > 0 and emails.map(is_safe_email).all()
+    nhs = clients["nhs_number"].dropna()
+    assert len(nhs) > 0 and nhs.str.fullmatch(r"999\d{7}").all()
+    assert not nhs.map(nhs_number_is_valid).any()
+    ni = clients["ni_number"].dropna()
+    assert len(ni) > 0 and ni.str.fullmatch(r"QQ\d{6}[A-D]").all()
+    assert not ni.map(ni_number_could_be_valid).any()
+
+
+def test_no_postcodes_anywhere():
+    postcode = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+    for path in DATASETS.glob("*.csv"):
+        assert not postcode.search(path.read_text(encoding="utf-8")), path.name
+
+
+def test_names_come_from_the_profile_pools(t, profile):
+    pools = profile["name_pools"].values()
+    firsts = {n for p in pools for n in p["female"] + p["male"]}
+    families = {n for p in pools for n in p["family"]}
+    assert set(t["clients"]["first_name"]) <= firsts
+    assert set(t["clients"]["family_name"]) <= families
+
+
+# -- realism and the contract ------------------------------------------------------
+
+
+def test_borough_codes_are_the_ons_codes(t, profile):
+    assert {b["label"]: b["code"] for b in profile["boroughs"]} == ONS_BOROUGH_CODES
+    pairs = t["clients"][["borough", "borough_code"]].astype(str).drop_duplicates()
+    assert all(ONS_BOROUGH_CODES[b] == c for b, c in pairs.itertuples(index=False))
+
+
+def test_categories_are_the_contract_ones(t):
+    clients = t["clients"]
+    assert list(clients["immigration_status"].cat.categories) == STATUSES
+    assert set(clients["immigration_status"]) == set(STATUSES)
+    assert list(clients["gender"].cat.categories) == ["Woman", "Man", "Non-binary", "Prefer not to say"]
+    assert set(t["cases"]["issue_area"].cat.categories) == {
+        "Asylum support", "Immigration advice", "Housing", "Welfare benefits", "Employment", "Health access",
+        "Destitution",
+    }  # fmt: skip
+    assert {"ESOL Entry 1", "ESOL Entry 2", "ESOL Entry 3", "Women's group", "Youth club", "Advice drop-in"} == set(
+        t["attendance"]["activity"]
+    )
+
+
+def test_clients_are_consistent(t):
+    c = t["clients"]
+    assert 1900 <= len(c) <= 2100
+    assert c["client_id"].is_unique and c["client_id"].str.fullmatch(r"C\d{5}").all()
+    assert c["registered_on"].between(START, END).all()
+    assert (c["arrival_date"] <= c["registered_on"]).all()
+    assert (c["arrival_date"] > c["date_of_birth"]).all()
+    assert c["registered_on"].is_monotonic_increasing  # ids follow registration order
+    birthday_passed = (c["date_of_birth"].dt.month < 12) | (c["date_of_birth"].dt.day <= 31)
+    assert (c["age"] == 2025 - c["date_of_birth"].dt.year - (~birthday_passed).astype(int)).all()
+    assert c["age"].between(16, 90).all()
+    assert c["household_size"].between(1, 12).all()
+    langs = c["other_languages"].dropna().str.split(";").explode()
+    assert len(langs) > 0 and langs.isin(c["main_language"].cat.categories).all()
+    assert not (c["other_languages"].fillna("").str.split(";").apply(len) == 0).any()
+    # Missing values where real records have them, not where they do not.
+    for column in ("email", "nhs_number", "ni_number", "phone"):
+        assert 0 < c[column].isna().mean() < 0.8, column
+    for column in ("first_name", "family_name", "date_of_birth", "nationality", "borough", "registered_on"):
+        assert c[column].notna().all(), column
+
+
+def test_nationality_mix_follows_the_published_order(t):
+    share = t["clients"]["nationality"].value_counts(normalize=True)
+    # Afghanistan, Pakistan and Syria are all among the top asylum nationalities.
+    for nat in ("Afghanistan", "Pakistan", "Syria", "Iran", "Eritrea"):
+        assert share[nat] > 0.04, nat
+    assert share["Afghanistan"] > share["Poland"]
+
+
+def test_cases_link_to_clients_and_have_sensible_dates(t):
+    cases, clients = t["cases"], t["clients"].set_index("client_id")
+    assert 3500 <= len(cases) <= 4500
+    assert cases["case_id"].is_unique and cases["case_id"].str.fullmatch(r"K\d{6}").all()
+    assert cases["client_id"].isin(clients.index).all()
+    registered = clients.loc[cases["client_id"], "registered_on"].to_numpy()
+    assert (cases["opened_on"].to_numpy() >= registered).all()
+    assert cases["opened_on"].between(START, END).all()
+    closed = cases.dropna(subset=["closed_on"])
+    assert (closed["closed_on"] >= closed["opened_on"]).all() and (closed["closed_on"] <= END).all()
+    # Open cases have no outcome; closed ones do.
+    assert (cases["closed_on"].isna() == cases["outcome"].isna()).all()
+    assert 0.05 < cases["closed_on"].isna().mean() < 0.4
+    assert cases["caseworker"].astype(str).str.fullmatch(r"CW\d{2}").all()
+
+
+def test_cases_have_a_seasonal_pattern(t):
+    cases = t["cases"]
+    # Within each full year, winter months are busier than the summer ones.
+    year = cases[cases["opened_on"].dt.year == 2024]
+    by_month = year["opened_on"].dt.month.value_counts()
+    assert by_month[[1, 2, 11, 12]].mean() > by_month[[6, 7, 8]].mean()
+    registrations = t["clients"]["registered_on"]
+    assert (registrations.dt.day_of_week == 6).sum() == 0  # closed on Sundays
+
+
+def test_attendance_register(t):
+    att, clients = t["attendance"], t["clients"].set_index("client_id")
+    assert not att.duplicated(["session_id", "client_id"]).any()
+    assert att["client_id"].isin(clients.index).all()
+    assert att["session_date"].between(START, END).all()
+    assert (att["session_date"].to_numpy() >= clients.loc[att["client_id"], "registered_on"].to_numpy()).all()
+    # One date and activity per session.
+    assert (att.groupby("session_id")[["session_date", "activity"]].nunique(dropna=False) == 1).all().all()
+    assert 0.55 < att["attended"].mean() < 0.9
+    women = att[att["activity"] == "Women's group"]
+    assert (clients.loc[women["client_id"], "gender"] == "Woman").all()
+    esol = att[att["activity"].astype(str).str.startswith("ESOL")]
+    assert (clients.loc[esol["client_id"], "main_language"] != "English").all()
+
+
+def test_wellbeing_scores_and_drop_out_not_at_random(t):
+    w = t["wellbeing"]
+    scores = w[["life_satisfaction", "worthwhile", "happy_yesterday", "anxious_yesterday"]]
+    assert scores.stack().between(0, 10).all()
+    assert scores.isna().any().any()  # some questions skipped
+    assert not w.duplicated(["client_id", "survey"]).any()
+    before = w[w["survey"] == "before"].set_index("client_id")
+    after = w[w["survey"] == "after"].set_index("client_id")
+    assert set(after.index) < set(before.index)  # nobody has an after without a before
+    assert (after["survey_date"] > before.loc[after.index, "survey_date"]).all()
+    stayed = before.index.isin(after.index)
+    assert 0.15 < 1 - stayed.mean() < 0.6
+    # Not at random: those who left started lower than those who stayed.
+    assert before.loc[~stayed, "life_satisfaction"].mean() < before.loc[stayed, "life_satisfaction"].mean() - 0.5
+    assert after["life_satisfaction"].mean() > before["life_satisfaction"].mean()
+
+
+def test_maturity_cohort(t):
+    m = t["maturity_cohort"]
+    assert m["org_id"].nunique() == 15
+    assert set(m["org_id"]) == {f"ORG{i:02d}" for i in range(1, 16)}
+    assert list(m["theme"].cat.categories) == THEMES
+    assert list(m["round"].cat.categories) == ["before", "after"]
+    assert m["score"].between(1, 5).all()
+    assert len(m) == 15 * 8 * 2 and not m.duplicated(["org_id", "round", "theme"]).any()
+    assert (m.groupby(["org_id", "round"], observed=True)["assessed_on"].nunique() == 1).all()
+    wide = m.pivot_table(index=["org_id", "theme"], columns="round", values="score", observed=True)
+    assert wide["after"].mean() > wide["before"].mean()
+
+
+# -- messy export and answer key ----------------------------------------------------
+
+
+BLANKS = {"", "N/A", "n/a", "-", "unknown"}
+DATE_SHAPES = {
+    "dd/mm/yyyy": r"\d{2}/\d{2}/\d{4}",
+    "yyyy-mm-dd": r"\d{4}-\d{2}-\d{2}",
+    "d Month yyyy": r"\d{1,2} [A-Z][a-z]+ \d{4}",
+    "dd.mm.yyyy": r"\d{2}\.\d{2}\.\d{4}",
+    "dd-Mon-yy": r"\d{2}-[A-Z][a-z]{2}-\d{2}",
+}
+
+
+def parse_any(text: str) -> pd.Timestamp | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d.%m.%Y", "%d-%b-%y"):
+        try:
+            return pd.to_datetime(text.strip(), format=fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def test_messy_export_has_every_documented_defect(t, profile):
+    messy = t["messy_export"]
+    raw = messy.fillna("")
+    assert 280 <= len(messy) <= 320
+    assert all(str(d) == "str" for d in messy.dtypes)
+    # Mixed date formats in both date columns.
+    for column in ("DOB", "Date Registered"):
+        shapes = {name for name, rx in DATE_SHAPES.items() if raw[column].str.strip().str.fullmatch(rx).any()}
+        assert len(shapes) >= 3, (column, shapes)
+    # Variant spellings of nationalities and boroughs, beyond case and spaces.
+    for column, items in (("Nationality", profile["nationalities"]), ("Borough", profile["boroughs"])):
+        labels = {i["label"].lower() for i in items}
+        values = raw[column].str.strip().str.lower()
+        assert (~values.isin(labels | {b.lower() for b in BLANKS})).sum() >= 5, column
+    # Near-duplicate rows: the same person twice, written differently.
+    refs = raw["Client Ref"].str.strip().str.upper()
+    dup = raw[refs.duplicated(keep=False)]
+    assert refs.duplicated().sum() >= 5
+    assert not raw.duplicated().any(), "duplicates should be near-duplicates, not exact copies"
+    assert dup.groupby(refs[dup.index])["Full Name"].nunique().min() == 2
+    # Blanks, N/A and dashes.
+    stacked = raw[["DOB", "Nationality", "Borough", "Phone", "Household Size", "Interpreter?"]].stack()
+    for marker in ("", "N/A", "-"):
+        assert (stacked == marker).any(), marker
+    # Stray spaces and mixed case.
+    text_cols = raw[["Full Name", "Nationality", "Borough", "Client Ref"]].stack()
+    assert (text_cols != text_cols.str.strip()).sum() >= 5
+    assert raw["Full Name"].str.strip().str.isupper().any() and raw["Full Name"].str.strip().str.islower().any()
+    assert raw["Client Ref"].str.strip().str.match(r"c\d").any()
+    # Numbers as text.
+    sizes = raw["Household Size"].str.strip()
+    assert (~sizes.str.fullmatch(r"\d+") & ~sizes.isin(BLANKS)).sum() >= 3
+    # Several ways of writing yes and no.
+    assert raw["Interpreter?"].str.strip().nunique() >= 6
+    # An impossible date (looks like a date, is not one) and an impossible age.
+    registered = raw["Date Registered"]
+    impossible = [v for v in registered if parse_any(v) is None and v.strip() not in BLANKS]
+    assert impossible == [profile["messy_export"]["impossible_date"]]
+    births = [parse_any(v) for v in raw["DOB"] if v.strip() not in BLANKS]
+    ages = [(pd.Timestamp("2025-12-31") - b).days / 365.25 for b in births if b is not None]
+    assert max(ages) > 120
+
+
+def test_answer_key_is_consistent_with_the_clean_data(t):
+    key, clients, messy = t["messy_export_answer_key"], t["clients"].set_index("client_id"), t["messy_export"]
+    refs = messy["Client Ref"].str.strip().str.upper()
+    assert key["client_ref"].is_unique
+    assert set(key["client_ref"]) == set(refs)
+    c = clients.loc[key["client_ref"]].reset_index()
+    assert (key["full_name"] == c["first_name"].astype(str) + " " + c["family_name"].astype(str)).all()
+    for k_col, c_col in (
+        ("date_of_birth", "date_of_birth"),
+        ("nationality", "nationality"),
+        ("borough", "borough"),
+        ("phone", "phone"),
+        ("registered_on", "registered_on"),
+        ("household_size", "household_size"),
+        ("needs_interpreter", "needs_interpreter"),
+    ):
+        known = key[k_col].notna().to_numpy()
+        assert known.mean() > 0.8, k_col
+        assert (key.loc[known, k_col].astype(str).to_numpy() == c.loc[known, c_col].astype(str).to_numpy()).all(), k_col
+    # A value is missing from the key only when every copy in the export lost it.
+    raw = messy.fillna("")
+    for k_col, m_col in (("nationality", "Nationality"), ("borough", "Borough"), ("household_size", "Household Size")):
+        lost = raw[m_col].str.strip().isin(BLANKS).groupby(refs).all()
+        missing = key.set_index("client_ref")[k_col].isna()
+        assert (missing == lost.reindex(missing.index)).all(), k_col
+    # The impossible values are missing in the key.
+    assert key["registered_on"].isna().sum() == 1
+    assert key["date_of_birth"].isna().sum() >= 1
+
+
+# -- the linkage demonstration -------------------------------------------------------
+
+QI = ["age", "gender", "nationality", "borough"]
+SAFE_QI = ["age_band", "gender", "nationality_group", "sub_region", "arrival_period"]
+
+
+def reidentify(careless: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFrame:
+    """Outside-source people who match exactly one row of the careless release."""
+    joined = outside.merge(careless, on=QI, how="inner")
+    counts = joined.groupby("name").size()
+    return joined[joined["name"].isin(counts[counts == 1].index)]
+
+
+def check_linkage(tables: dict[str, pd.DataFrame], profile: dict) -> None:
+    careless, outside, safe, clients = (
+        tables["careless_release"],
+        tables["outside_source"],
+        tables["safe_release"],
+        tables["clients"],
+    )
+    found = reidentify(careless, outside)
+    assert len(found) >= 5, "the careless release should let an intruder single some people out"
+    # The matches are right: the named person really has that status and arrival year.
+    clients = clients.assign(name=clients["first_name"].astype(str) + " " + clients["family_name"].astype(str))
+    truth = found.merge(clients, on=["name", *QI], how="left", suffixes=("", "_true"))
+    assert len(truth) == len(found), "each person named in the newsletter is exactly one client"
+    assert truth["client_id"].notna().all()
+    assert (truth["immigration_status"].astype(str) == truth["immigration_status_true"].astype(str)).all()
+    assert (truth["arrival_year"] == truth["arrival_date"].dt.year).all()
+
+    # The safe release: k >= 5 on its quasi-identifiers, computed with plain pandas.
+    sizes = safe.groupby(SAFE_QI, observed=True).size()
+    assert sizes.min() >= profile["releases"]["k"] >= 5
+    assert len(safe) > 0.75 * len(careless), "suppression should remove only a minority of rows"
+    assert not set(QI[:1] + QI[2:]) & set(safe.columns)  # no exact age, nationality or borough to join on
+    # The intruder generalises the newsletter the same way and tries again.
+    rel = profile["releases"]
+    bands = pd.cut(
+        outside["age"],
+        bins=[b["min"] - 1 for b in rel["age_bands"]] + [rel["age_bands"][-1]["max"]],
+        labels=[b["label"] for b in rel["age_bands"]],
+    ).astype(str)
+    gender = outside["gender"].astype(str)
+    merge = rel["sub_region_groups"]
+    general = pd.DataFrame(
+        {
+            "name": outside["name"],
+            "age_band": bands,
+            "gender": gender.where(gender.isin(rel["keep_genders"]), rel["other_gender_label"]),
+            "nationality_group": outside["nationality"].astype(str).map({n["label"]: n["group"] for n in profile["nationalities"]}),
+            "sub_region": outside["borough"].astype(str).map({b["label"]: merge[b["sub_region"]] for b in profile["boroughs"]}),
+        }
+    )
+    safe_text = safe.astype({c: str for c in SAFE_QI})
+    joined = general.merge(safe_text, on=SAFE_QI[:4], how="inner")
+    candidates = joined.groupby("name").size()
+    assert len(candidates) > 0
+    assert candidates.min() >= 5, "nobody may be narrowed down to fewer than k rows"
+
+
+def test_careless_release_reidentifies_and_safe_release_does_not(t, profile):
+    check_linkage(t, profile)
+
+
+@pytest.mark.parametrize("seed", [1, 99])
+def test_linkage_guarantee_holds_for_other_seeds(seed, profile):
+    check_linkage(generate_tables(seed=seed), profile)
+
+
+# -- profile and command-line errors ------------------------------------------------
+
+
+def write_profile(tmp_path: Path, change) -> Path:
+    data = yaml.safe_load(DEFAULT_PROFILE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "profile.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.pop("boroughs"), "no key 'boroughs'"),
+        (lambda d: d["sizes"].update(clients="many"), "sizes.clients should be a whole number"),
+        (lambda d: d["period"].update(end="31/12/2025"), "period.end should be a date written YYYY-MM-DD"),
+        (lambda d: d["nationalities"][0]["statuses"].update({"Refugee": 3}), "not one of the labels"),
+        (lambda d: d["nationalities"][0].update(name_pool="klingon"), "nationalities[0].name_pool"),
+        (lambda d: d["seasonality"].update(cases_by_month=[1, 2]), "seasonality.cases_by_month"),
+        (lambda d: d["consent"].update(consent_contact=1.5), "consent.consent_contact should be a number from 0"),
+        (lambda d: d["identifiers"].update(ni_prefix="Q"), "identifiers.ni_prefix"),
+    ],
+)
+def test_bad_profile_names_the_key(tmp_path, change, message):
+    path = write_profile(tmp_path, change)
+    with pytest.raises(ProfileError) as info:
+        load_profile(path)
+    assert message in str(info.value)
+
+
+def test_profile_that_is_not_yaml_or_missing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("nationalities: [unclosed", encoding="utf-8")
+    with pytest.raises(ProfileError, match="not valid YAML"):
+        load_profile(bad)
+    with pytest.raises(ProfileError, match="no profile file"):
+        load_profile(tmp_path / "nowhere.yaml")
+
+
+def test_a_fork_changes_the_profile_not_the_code(tmp_path):
+    def rename(d):
+        d["organisation"]["name"] = "Northside Housing Network"
+        d["nationalities"][0]["label"] = "Atlantis"
+        d["sizes"]["clients"] = 300
+
+    tables = generate_tables(seed=5, profile=write_profile(tmp_path, rename))
+    assert len(tables["clients"]) == 300
+    assert "Atlantis" in set(tables["clients"]["nationality"])
+    assert "Afghanistan" not in set(tables["clients"]["nationality"].cat.categories)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--seed", "abc"], "seed must be a whole number"),
+        (["--seed", "-4"], "seed must be zero or more"),
+        (["--scale", "0"], "scale must be above 0"),
+        (["--scale", "lots"], "scale must be a number"),
+        (["--scale", "5000"], "at most"),
+    ],
+)
+def test_cli_bad_seed_or_scale(tmp_path, capsys, args, message):
+    assert main([*args, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_cli_bad_profile(tmp_path, capsys):
+    path = write_profile(tmp_path, lambda d: d.pop("genders"))
+    assert main(["--profile", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "no key 'genders'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_unwritable_folder(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["--out", str(blocker), "--quiet"]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert main(["--out", str(blocker / "inside"), "--quiet"]) == 2
+    assert "Cannot create the folder" in capsys.readouterr().err
+
+
+def test_write_tables_writes_what_it_was_given(tmp_path):
+    tables = generate_tables(seed=8, scale=0.1)
+    written = write_tables(tables, tmp_path)
+    assert {p.name for p in written} == {f"{n}.csv" for n in TABLE_NAMES} | {"datapackage.json"}
+    back = pd.read_csv(tmp_path / "clients.csv", dtype=str)
+    assert back["client_id"].tolist() == tables["clients"]["client_id"].tolist()
+
+
+def test_schema_matches_generated_columns():
+    tables = generate_tables(seed=4, scale=0.1)
+    schemas = table_schemas(load_profile())
+    for name, frame in tables.items():
+        assert list(frame.columns) == schemas[name].columns
+
+
+def test_generation_works_on_whole_columns():
+    """No loop in the generator walks over people: loops run over profile items only."""
+    code = (PACKAGE / "generator" / "tables.py").read_text()
+    for pattern in ("iterrows(", "itertuples(", ".apply(", "for i in range(n)", "for row in"):
+        assert pattern not in code, pattern
+
+
+def test_big_scale_stays_proportional():
+    big = generate_tables(seed=2, scale=5)
+    assert len(big["clients"]) == 10_000
+    assert np.isclose(len(big["cases"]) / len(big["clients"]), 2.0, atol=0.15)
