@@ -57,9 +57,39 @@ def labels_of(items: list[dict]) -> list[str]:
     return [item["label"] for item in items]
 
 
+def digits_of(numbers: np.ndarray, width: int) -> np.ndarray:
+    """The decimal digits of whole numbers, as rows of a matrix, zero-padded to ``width``."""
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    return (np.asarray(numbers, dtype=np.int64)[:, None] // powers) % 10
+
+
+def text_from_parts(prefix: str, digits: np.ndarray, letters: np.ndarray | None = None) -> np.ndarray:
+    """Fixed-width text: a prefix, a matrix of digits, and optionally one ASCII letter per row.
+
+    Built as bytes and decoded once, which is many times faster than
+    turning numbers into text one by one.
+    """
+    n = len(digits)
+    parts = [np.tile(np.frombuffer(prefix.encode("ascii"), dtype=np.uint8), (n, 1))] if prefix else []
+    parts.append((digits + 48).astype(np.uint8))
+    if letters is not None:
+        parts.append(letters.astype(np.uint8)[:, None])
+    matrix = np.ascontiguousarray(np.hstack(parts))
+    width = matrix.shape[1]
+    return matrix.view(f"S{width}").ravel().astype(f"U{width}")
+
+
 def ids(prefix: str, digits: int, n: int) -> np.ndarray:
     """prefix + zero-padded 1..n, for example C00001."""
-    return np.strings.add(prefix, np.strings.zfill(np.arange(1, n + 1).astype("U"), digits))
+    width = max(digits, len(str(n)))
+    return text_from_parts(prefix, digits_of(np.arange(1, n + 1), width))
+
+
+def text_column(values: np.ndarray, present: np.ndarray) -> pd.Series:
+    """A pandas text column; rows where ``present`` is False are missing."""
+    cells = np.full(len(values), np.nan, dtype=object)
+    cells[present] = values[present]
+    return pd.Series(cells, dtype="str")
 
 
 def categorical(codes: np.ndarray, categories: list[str], ordered: bool = False) -> pd.Categorical:
@@ -191,16 +221,14 @@ def make_nhs_numbers(rng: np.random.Generator, n: int, prefix: str) -> np.ndarra
     valid = nhs_check_digit(first_nine)
     # Any digit is wrong when no valid digit exists (10); otherwise shift away from it.
     wrong = np.where(valid == 10, rng.integers(0, 10, size=n), (valid + rng.integers(1, 10, size=n)) % 10)
-    digits = np.hstack([first_nine, wrong[:, None]])
-    number = digits @ (10 ** np.arange(9, -1, -1, dtype=np.int64))
-    return np.strings.zfill(number.astype("U"), 10)
+    return text_from_parts("", np.hstack([first_nine, wrong[:, None]]))
 
 
 def make_ni_numbers(rng: np.random.Generator, n: int, prefix: str) -> np.ndarray:
     """prefix + six digits + A-D, for example QQ123456C."""
-    six = np.strings.zfill(rng.integers(0, 1_000_000, size=n).astype("U"), 6)
-    letter = np.array(list("ABCD"))[rng.integers(0, 4, size=n)]
-    return np.strings.add(np.strings.add(prefix, six), letter)
+    six = digits_of(rng.integers(0, 1_000_000, size=n), 6)
+    letter = ord("A") + rng.integers(0, 4, size=n)
+    return text_from_parts(prefix, six, letter)
 
 
 def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -241,10 +269,19 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     other_matrix = np.array([[float(x["other_languages"].get(lang, 0)) for lang in langs] for x in nats])
     other_matrix[:, 0] = profile["english_as_other_language"]
     columns = np.flatnonzero(other_matrix.max(axis=0) > 0)
-    draws = rng.random((n, len(columns))) < other_matrix[nat][:, columns]
+    draws = rng.random((n, len(columns))) < other_matrix[:, columns][nat]
     draws &= main[:, None] != columns[None, :]
     bits = draws.astype(np.int64) @ (np.int64(1) << np.arange(len(columns), dtype=np.int64))
-    masks, inverse = np.unique(bits, return_inverse=True)
+    if len(columns) <= 20:
+        # A lookup table is much faster than sorting a million numbers.
+        seen = np.zeros(1 << len(columns), dtype=bool)
+        seen[bits] = True
+        masks = np.flatnonzero(seen)
+        lookup = np.zeros(1 << len(columns), dtype=np.int64)
+        lookup[masks] = np.arange(len(masks))
+        inverse = lookup[bits]
+    else:
+        masks, inverse = np.unique(bits, return_inverse=True)
     combos = [";".join(langs[c] for j, c in enumerate(columns) if (int(m) >> j) & 1) for m in masks]
     other_codes = np.where(masks[inverse] == 0, -1, inverse)
     combo_cats = [c if c else "(none)" for c in combos]
@@ -277,8 +314,8 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     # Names from the pool of the person's nationality.
     names = name_tables(profile)
     pool = np.array([names["order"].index(x["name_pool"]) for x in nats])[nat]
-    pool_of_gender = np.array([g.get("names", "any") for g in profile["genders"]])[gender]
-    female = np.where(pool_of_gender == "female", True, np.where(pool_of_gender == "male", False, rng.random(n) < 0.5))
+    kind = np.array([{"female": 0, "male": 1}.get(g.get("names", "any"), 2) for g in profile["genders"]])[gender]
+    female = np.where(kind == 0, True, np.where(kind == 1, False, rng.random(n) < 0.5))
     u = rng.random(n)
     first_idx = np.where(
         female,
@@ -299,26 +336,23 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
 
     first_lower = np.strings.lower(np.strings.replace(names["first_cats"], " ", ""))[first_code]
     family_lower = np.strings.lower(np.strings.replace(names["family_cats"], " ", ""))[family_code]
-    number = np.where(rng.random(n) < 0.5, "", rng.integers(1, 100, size=n).astype("U"))
+    numbers = np.array([""] + [str(i) for i in range(1, 100)])
+    number = np.where(rng.random(n) < 0.5, "", numbers[rng.integers(1, 100, size=n)])
     domains = np.array(ident["email_domains"])[rng.integers(0, len(ident["email_domains"]), size=n)]
     email = np.strings.add(np.strings.add(first_lower, "."), family_lower)
     email = np.strings.add(np.strings.add(np.strings.add(email, number), "@"), domains)
-    email = np.where(rng.random(n) < missing.get("email", 0), "", email)
+    has_email = rng.random(n) >= missing.get("email", 0)
 
     has_nhs = rng.random(n) < np.array([s["has_nhs_number"] for s in statuses])[status]
-    nhs = np.where(has_nhs, make_nhs_numbers(rng, n, ident["nhs_prefix"]), "")
+    nhs = make_nhs_numbers(rng, n, ident["nhs_prefix"])
     has_ni = rng.random(n) < np.array([s["has_ni_number"] for s in statuses])[status]
-    ni = np.where(has_ni, make_ni_numbers(rng, n, ident["ni_prefix"]), "")
+    ni = make_ni_numbers(rng, n, ident["ni_prefix"])
 
     referral = choose(rng, n, [r["weight"] for r in profile["referral_sources"]])
     referral = np.where(rng.random(n) < missing.get("referral_source", 0), -1, referral)
     sizes_ = profile["household_size"]
     household = np.array([h["size"] for h in sizes_])[choose(rng, n, [h["weight"] for h in sizes_])]
     consent = {key: rng.random(n) < chance for key, chance in profile["consent"].items()}
-
-    def text(values: np.ndarray) -> pd.Series:
-        series = pd.Series(values, dtype="str")
-        return series.where(series != "")
 
     borough_labels = labels_of(boroughs)
     return pd.DataFrame(
@@ -336,9 +370,9 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
             "borough": categorical(borough, borough_labels),
             "borough_code": categorical(borough, [b["code"] for b in boroughs]),
             "phone": categorical(phone_code, phone_cats),
-            "email": text(email),
-            "nhs_number": text(nhs),
-            "ni_number": text(ni),
+            "email": text_column(email, has_email),
+            "nhs_number": text_column(nhs, has_nhs),
+            "ni_number": text_column(ni, has_ni),
             "immigration_status": categorical(status, labels_of(statuses)),
             "arrival_date": arrival,
             "registered_on": registered,
