@@ -495,3 +495,28 @@ def test_ninety_day_plan_markdown_is_a_checklist():
     assert "## Days 1-30 (by 2026-02-14)" in text and "## Days 61-90 (by 2026-04-15)" in text
     assert "- [x] Name a data champion" in text and "(who: Amira)" in text
     assert text.count("- [ ]") == len(plan) - 1 and "(who: ______)" in text
+
+
+# The cohort view -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed, min_group", [(None, 3), (7, 5)])
+def test_cohort_view_never_shows_an_organisation(tmp_path, seed, min_group):
+    import re
+
+    from harness import NOTEBOOKS, output_text, run_notebook
+
+    path = NOTEBOOKS / "02b-cohort-view.ipynb"
+    executed, _ = run_notebook(
+        path, tmp_path / path.name, params={"dataset_seed": seed, "min_group": min_group}
+    )
+    shown = output_text(executed)
+    assert not re.search(r"ORG\d", shown), "The cohort view shows an organisation's id."
+    assert "Organisations assessed both times" in shown
+    sizes = next(
+        c["outputs"][0]["data"]["text/plain"]
+        for c in executed["cells"]
+        if c["cell_type"] == "code" and "group_sizes\n" in "".join(c["source"]) + "\n"
+    )
+    counts = [int(n) for n in re.findall(r"\s(\d+)\s*$", "".join(sizes), re.M)]
+    assert counts and min(counts) >= min_group, sizes
