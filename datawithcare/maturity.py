@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -531,8 +532,6 @@ def figure_html(fig: Figure, alt: str) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    from html import escape
-
     return f'<img src="data:image/png;base64,{encoded}" alt="{escape(alt)}" style="max-width:100%">'
 
 
@@ -672,13 +671,19 @@ class MaturityAssessment:
         self.questions: dict[str, widgets.RadioButtons] = {}
         boxes = []
         for theme in self.framework["themes"]:
-            options = [
-                (f"{lvl['score']}. {names[lvl['score']]}: {lvl['summary']}", lvl["score"])
+            # The long descriptions go in the text, where they wrap; the buttons stay short.
+            levels = "".join(
+                f"<li><strong>{escape(names[lvl['score']])}:</strong> {escape(lvl['summary'])}</li>"
                 for lvl in theme["levels"]
-            ]
-            radio = widgets.RadioButtons(options=options, value=None, layout=widgets.Layout(width="auto"))
+            )
+            options = [(f"{lvl['score']}. {names[lvl['score']]}", lvl["score"]) for lvl in theme["levels"]]
+            radio = widgets.RadioButtons(options=options, value=None, description="Your answer")
             self.questions[theme["id"]] = radio
-            boxes.append(widgets.HTML(f"<h4>{theme['name']}</h4><p>{theme['question']}</p>"))
+            boxes.append(
+                widgets.HTML(
+                    f"<h4>{escape(theme['name'])}</h4><p>{escape(theme['question'])}</p><ol>{levels}</ol>"
+                )
+            )
             boxes.append(radio)
         self.add_button = widgets.Button(
             description="Add these answers", button_style="primary", icon="check"
@@ -806,7 +811,6 @@ class MaturityAssessment:
         self.last_alt_text = profile_alt_text(scores)
         advice = theme_advice(scores, self.framework)
         picks = strengths_and_priorities(scores)
-        from html import escape
 
         def items(ids: list[str], with_step: bool = False) -> str:
             return "".join(
@@ -868,8 +872,6 @@ class MaturityAssessment:
         table = compare_rounds(before, after)
         self.last_alt_text = comparison_alt_text(table, (first, second))
         fig = plot_comparison(table, (first, second), title=f"Data maturity: {first} and {second}")
-        from html import escape
-
         self.comparison.value = figure_html(fig, self.last_alt_text) + f"<p>{escape(self.last_alt_text)}</p>"
         self.feedback.info(f"Comparing '{first}' with '{second}'.")
 
