@@ -467,7 +467,8 @@ def pseudonymise(
     anonymous). There is no default key on purpose.
 
     Clean values first: ``"07700 900123"`` and ``"07700900123"`` are
-    different text and give different codes. Missing values stay missing.
+    different text and give different codes, and so do the numbers
+    ``12345`` and ``12345.0``. Missing values stay missing.
     ``length`` keeps only the first characters of each code (at least 8).
 
     >>> pseudonymise(pd.Series(["C00001"]), key="a-long-secret-key-from-a-file", length=12).str.len().tolist()
