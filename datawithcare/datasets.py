@@ -43,14 +43,14 @@ def _generated_csv(seed: int) -> dict[str, str]:
 
 def _check_name(name: object) -> str:
     if not isinstance(name, str):
-        raise TypeError(f"Give the dataset's name as text, for example load_dataset('clients'); got {name!r}.")
+        raise TypeError(
+            f"Give the dataset's name as text, for example load_dataset('clients'); got {name!r}."
+        )
     clean = name.strip().lower()
     if clean.endswith(".csv"):
         clean = clean[:-4]
     if clean not in TABLE_NAMES:
-        raise ValueError(
-            f"There is no dataset called {name!r}. The datasets are: {', '.join(TABLE_NAMES)}."
-        )
+        raise ValueError(f"There is no dataset called {name!r}. The datasets are: {', '.join(TABLE_NAMES)}.")
     return clean
 
 
@@ -72,7 +72,9 @@ def _typed(source: str | io.StringIO, table: Table) -> pd.DataFrame:
             frame[field.name] = pd.to_datetime(column, format="%Y-%m-%d")
         elif field.kind == "integer":
             numbers = pd.to_numeric(column).astype("Int64")
-            frame[field.name] = numbers if (not field.required or numbers.isna().any()) else numbers.astype("int64")
+            frame[field.name] = (
+                numbers if (not field.required or numbers.isna().any()) else numbers.astype("int64")
+            )
         elif field.kind == "boolean":
             flags = column.map({"True": True, "False": False}).astype("boolean")
             frame[field.name] = flags if (not field.required or flags.isna().any()) else flags.astype(bool)
@@ -97,7 +99,9 @@ def load_dataset(name: str, seed: int | None = None) -> pd.DataFrame:
     if seed is None:
         return _typed(dataset_path(f"{table.name}.csv"), table)
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"The seed must be a whole number such as 2026, or None for the shipped data; got {seed!r}.")
+        raise TypeError(
+            f"The seed must be a whole number such as 2026, or None for the shipped data; got {seed!r}."
+        )
     if seed < 0:
         raise ValueError(f"The seed must be zero or more; got {seed}.")
     return _typed(io.StringIO(_generated_csv(seed)[table.name]), table)

@@ -148,7 +148,9 @@ def prepare_folder(out: str | Path) -> Path:
     except OSError as error:
         raise PermissionError(f"Cannot create the folder {out}: {error.strerror}.") from None
     if not os.access(out, os.W_OK):
-        raise PermissionError(f"Cannot write to the folder {out}. Choose a folder you can write to with --out.")
+        raise PermissionError(
+            f"Cannot write to the folder {out}. Choose a folder you can write to with --out."
+        )
     return out
 
 
@@ -171,10 +173,18 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m datawithcare.generate",
         description="Make the Data with Care synthetic datasets from a sector profile and a seed.",
     )
-    parser.add_argument("--profile", default=None, help=f"sector profile YAML (default: {DEFAULT_PROFILE.name})")
-    parser.add_argument("--seed", default=None, help="whole number; the same seed gives the same files (default: the profile's)")
+    parser.add_argument(
+        "--profile", default=None, help=f"sector profile YAML (default: {DEFAULT_PROFILE.name})"
+    )
+    parser.add_argument(
+        "--seed",
+        default=None,
+        help="whole number; the same seed gives the same files (default: the profile's)",
+    )
     parser.add_argument("--scale", default="1", help="multiply the number of clients (1 gives about 2,000)")
-    parser.add_argument("--out", required=True, help="folder to write the CSV files and datapackage.json into")
+    parser.add_argument(
+        "--out", required=True, help="folder to write the CSV files and datapackage.json into"
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return parser
 

@@ -147,8 +147,12 @@ def ni_number_could_be_valid(text: str) -> bool:
 
 
 # Phone-like: +44 or 0, then digits with spaces, hyphens or brackets between.
-_PHONE = re.compile(r"(?<![\w.+])(?:(?:\+|00)44[\s-]?(?:\(0\)[\s-]?)?|\(?0)\d(?:\)?[\s-]?\(?\d){8,9}(?![\w.])")
-_EMAIL = re.compile(r"[\w.+'-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}|[\w.+'-]+@(?:[A-Za-z0-9-]+\.)*(?:localhost)", re.ASCII)
+_PHONE = re.compile(
+    r"(?<![\w.+])(?:(?:\+|00)44[\s-]?(?:\(0\)[\s-]?)?|\(?0)\d(?:\)?[\s-]?\(?\d){8,9}(?![\w.])"
+)
+_EMAIL = re.compile(
+    r"[\w.+'-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}|[\w.+'-]+@(?:[A-Za-z0-9-]+\.)*(?:localhost)", re.ASCII
+)
 _NHS = re.compile(r"(?<![\w.])\d{3}[\s-]?\d{3}[\s-]?\d{4}(?![\w.])")
 _NI = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d](?![A-Za-z0-9])")
 

@@ -42,7 +42,14 @@ def test_clients_are_typed():
         assert pd.api.types.is_datetime64_any_dtype(clients[column]), column
     for column in ("needs_interpreter", "consent_contact", "consent_share_partners", "consent_case_study"):
         assert clients[column].dtype == bool, column
-    for column in ("gender", "nationality", "borough", "borough_code", "immigration_status", "referral_source"):
+    for column in (
+        "gender",
+        "nationality",
+        "borough",
+        "borough_code",
+        "immigration_status",
+        "referral_source",
+    ):
         assert isinstance(clients[column].dtype, pd.CategoricalDtype), column
     assert clients["age"].dtype == "int64" and clients["household_size"].dtype == "int64"
     # ID numbers stay text, with their leading digits intact.

@@ -7,7 +7,6 @@ the messy export's defects and answer key, and the linkage demonstration.
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
@@ -24,8 +23,8 @@ from datawithcare.identifiers import (
     find_unsafe_identifiers,
     is_safe_email,
     is_safe_phone,
-    ni_number_could_be_valid,
     nhs_number_is_valid,
+    ni_number_could_be_valid,
 )
 from datawithcare.paths import repo_root
 
@@ -134,7 +133,9 @@ def test_default_command_reproduces_the_shipped_files_byte_for_byte(tmp_path, ca
     made = sorted(p.name for p in tmp_path.iterdir())
     assert made == sorted([f"{n}.csv" for n in TABLE_NAMES] + ["datapackage.json"])
     for name in made:
-        assert (tmp_path / name).read_bytes() == (DATASETS / name).read_bytes(), f"{name} differs: run `make data`"
+        assert (tmp_path / name).read_bytes() == (DATASETS / name).read_bytes(), (
+            f"{name} differs: run `make data`"
+        )
 
 
 def test_same_seed_same_tables_other_seed_other_tables():
@@ -153,8 +154,17 @@ def test_scale_changes_the_number_of_clients():
 
 
 def test_generator_never_reads_todays_date():
-    code = "\n".join(p.read_text() for p in [PACKAGE / "generate.py", *sorted((PACKAGE / "generator").glob("*.py"))])
-    for clock in ("today(", "now(", "time.time(", "datetime64('today'", 'datetime64("today"', "Timestamp.now"):
+    code = "\n".join(
+        p.read_text() for p in [PACKAGE / "generate.py", *sorted((PACKAGE / "generator").glob("*.py"))]
+    )
+    for clock in (
+        "today(",
+        "now(",
+        "time.time(",
+        "datetime64('today'",
+        'datetime64("today"',
+        "Timestamp.now",
+    ):
         assert clock not in code
 
 
@@ -263,9 +273,14 @@ def test_categories_are_the_contract_ones(t):
         "Asylum support", "Immigration advice", "Housing", "Welfare benefits", "Employment", "Health access",
         "Destitution",
     }  # fmt: skip
-    assert {"ESOL Entry 1", "ESOL Entry 2", "ESOL Entry 3", "Women's group", "Youth club", "Advice drop-in"} == set(
-        t["attendance"]["activity"]
-    )
+    assert {
+        "ESOL Entry 1",
+        "ESOL Entry 2",
+        "ESOL Entry 3",
+        "Women's group",
+        "Youth club",
+        "Advice drop-in",
+    } == set(t["attendance"]["activity"])
 
 
 def test_clients_are_consistent(t):
@@ -352,7 +367,9 @@ def test_wellbeing_scores_and_drop_out_not_at_random(t):
     stayed = before.index.isin(after.index)
     assert 0.15 < 1 - stayed.mean() < 0.6
     # Not at random: those who left started lower than those who stayed.
-    assert before.loc[~stayed, "life_satisfaction"].mean() < before.loc[stayed, "life_satisfaction"].mean() - 0.5
+    assert (
+        before.loc[~stayed, "life_satisfaction"].mean() < before.loc[stayed, "life_satisfaction"].mean() - 0.5
+    )
     assert after["life_satisfaction"].mean() > before["life_satisfaction"].mean()
 
 
@@ -418,7 +435,9 @@ def test_messy_export_has_every_documented_defect(t, profile):
     # Stray spaces and mixed case.
     text_cols = raw[["Full Name", "Nationality", "Borough", "Client Ref"]].stack()
     assert (text_cols != text_cols.str.strip()).sum() >= 5
-    assert raw["Full Name"].str.strip().str.isupper().any() and raw["Full Name"].str.strip().str.islower().any()
+    assert (
+        raw["Full Name"].str.strip().str.isupper().any() and raw["Full Name"].str.strip().str.islower().any()
+    )
     assert raw["Client Ref"].str.strip().str.match(r"c\d").any()
     # Numbers as text.
     sizes = raw["Household Size"].str.strip()
@@ -452,10 +471,16 @@ def test_answer_key_is_consistent_with_the_clean_data(t):
     ):
         known = key[k_col].notna().to_numpy()
         assert known.mean() > 0.8, k_col
-        assert (key.loc[known, k_col].astype(str).to_numpy() == c.loc[known, c_col].astype(str).to_numpy()).all(), k_col
+        assert (
+            key.loc[known, k_col].astype(str).to_numpy() == c.loc[known, c_col].astype(str).to_numpy()
+        ).all(), k_col
     # A value is missing from the key only when every copy in the export lost it.
     raw = messy.fillna("")
-    for k_col, m_col in (("nationality", "Nationality"), ("borough", "Borough"), ("household_size", "Household Size")):
+    for k_col, m_col in (
+        ("nationality", "Nationality"),
+        ("borough", "Borough"),
+        ("household_size", "Household Size"),
+    ):
         lost = raw[m_col].str.strip().isin(BLANKS).groupby(refs).all()
         missing = key.set_index("client_ref")[k_col].isna()
         assert (missing == lost.reindex(missing.index)).all(), k_col
@@ -487,7 +512,9 @@ def check_linkage(tables: dict[str, pd.DataFrame], profile: dict) -> None:
     found = reidentify(careless, outside)
     assert len(found) >= 5, "the careless release should let an intruder single some people out"
     # The matches are right: the named person really has that status and arrival year.
-    clients = clients.assign(name=clients["first_name"].astype(str) + " " + clients["family_name"].astype(str))
+    clients = clients.assign(
+        name=clients["first_name"].astype(str) + " " + clients["family_name"].astype(str)
+    )
     truth = found.merge(clients, on=["name", *QI], how="left", suffixes=("", "_true"))
     assert len(truth) == len(found), "each person named in the newsletter is exactly one client"
     assert truth["client_id"].notna().all()
@@ -513,8 +540,12 @@ def check_linkage(tables: dict[str, pd.DataFrame], profile: dict) -> None:
             "name": outside["name"],
             "age_band": bands,
             "gender": gender.where(gender.isin(rel["keep_genders"]), rel["other_gender_label"]),
-            "nationality_group": outside["nationality"].astype(str).map({n["label"]: n["group"] for n in profile["nationalities"]}),
-            "sub_region": outside["borough"].astype(str).map({b["label"]: merge[b["sub_region"]] for b in profile["boroughs"]}),
+            "nationality_group": outside["nationality"]
+            .astype(str)
+            .map({n["label"]: n["group"] for n in profile["nationalities"]}),
+            "sub_region": outside["borough"]
+            .astype(str)
+            .map({b["label"]: merge[b["sub_region"]] for b in profile["boroughs"]}),
         }
     )
     safe_text = safe.astype({c: str for c in SAFE_QI})
@@ -553,7 +584,10 @@ def write_profile(tmp_path: Path, change) -> Path:
         (lambda d: d["nationalities"][0]["statuses"].update({"Refugee": 3}), "not one of the labels"),
         (lambda d: d["nationalities"][0].update(name_pool="klingon"), "nationalities[0].name_pool"),
         (lambda d: d["seasonality"].update(cases_by_month=[1, 2]), "seasonality.cases_by_month"),
-        (lambda d: d["consent"].update(consent_contact=1.5), "consent.consent_contact should be a number from 0"),
+        (
+            lambda d: d["consent"].update(consent_contact=1.5),
+            "consent.consent_contact should be a number from 0",
+        ),
         (lambda d: d["identifiers"].update(ni_prefix="Q"), "identifiers.ni_prefix"),
     ],
 )
@@ -643,3 +677,30 @@ def test_big_scale_stays_proportional():
     big = generate_tables(seed=2, scale=5)
     assert len(big["clients"]) == 10_000
     assert np.isclose(len(big["cases"]) / len(big["clients"]), 2.0, atol=0.15)
+
+
+def test_messy_datasheet_examples_are_really_in_the_file(t):
+    """The examples the datasheet shows are values a learner can find in the export."""
+    sheet = (DATASETS / "messy_export.md").read_text(encoding="utf-8")
+    cells = set(t["messy_export"].fillna("").stack())
+    checked = 0
+    for line in sheet.splitlines():
+        if not line.startswith("| ") or line.startswith("| Problem") or line.startswith("| ---"):
+            continue
+        problem, _, examples = (part.strip() for part in line.strip("|").split("|"))
+        if problem in (
+            "Near-duplicate rows",
+            "Phone numbers in several formats",
+            "Blanks and stand-ins for blanks",
+        ):
+            continue
+        items = re.findall(r"`([^`]+)`", examples)
+        if problem == "Names in two orders":
+            items = items[:1]
+        for item in items:
+            value = item[1:-1] if item.startswith('"') and item.endswith('"') else item
+            assert value in cells, (
+                f"{problem}: the datasheet shows {item!r}, which is not in messy_export.csv"
+            )
+            checked += 1
+    assert checked >= 20

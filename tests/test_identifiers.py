@@ -10,8 +10,8 @@ from datawithcare.identifiers import (
     find_unsafe_identifiers,
     is_safe_email,
     is_safe_phone,
-    ni_number_could_be_valid,
     nhs_number_is_valid,
+    ni_number_could_be_valid,
 )
 
 
@@ -73,7 +73,14 @@ def test_is_safe_phone_rejects_non_text():
 
 @pytest.mark.parametrize(
     "address",
-    ["amira@example.org", "a.b@example.com", "x@example.net", "y@mail.example", "z@post.test", "w@sub.example.org"],
+    [
+        "amira@example.org",
+        "a.b@example.com",
+        "x@example.net",
+        "y@mail.example",
+        "z@post.test",
+        "w@sub.example.org",
+    ],
 )
 def test_reserved_domains_are_safe(address):
     assert is_safe_email(address)

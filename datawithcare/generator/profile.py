@@ -222,7 +222,9 @@ def check_profile(p: dict[str, Any]) -> None:
     cases = _get(p, "cases", "")
     _whole(_get(cases, "caseworkers", "cases"), "cases.caseworkers", 1)
     _whole(_get(cases, "later_case_window_days", "cases"), "cases.later_case_window_days", 1)
-    areas = _labelled(_get(cases, "issue_areas", "cases"), "cases.issue_areas", {"median_days_open": "weight"})
+    areas = _labelled(
+        _get(cases, "issue_areas", "cases"), "cases.issue_areas", {"median_days_open": "weight"}
+    )
     area_labels = [a["label"] for a in areas]
     for i, area in enumerate(areas):
         _weights(_get(area, "outcomes", f"cases.issue_areas[{i}]"), f"cases.issue_areas[{i}].outcomes")
@@ -249,11 +251,15 @@ def check_profile(p: dict[str, Any]) -> None:
         _fail("name_pools", "a mapping of pool names to first and family names", pools)
     for name, pool in pools.items():
         for key in ("female", "male", "family"):
-            for j, value in enumerate(_list(_get(pool, key, f"name_pools.{name}"), f"name_pools.{name}.{key}")):
+            for j, value in enumerate(
+                _list(_get(pool, key, f"name_pools.{name}"), f"name_pools.{name}.{key}")
+            ):
                 _text(value, f"name_pools.{name}.{key}[{j}]")
 
     nats = _labelled(
-        _get(p, "nationalities", ""), "nationalities", {"weight": "weight", "group": "text", "name_pool": "text"}
+        _get(p, "nationalities", ""),
+        "nationalities",
+        {"weight": "weight", "group": "text", "name_pool": "text"},
     )
     for i, nat in enumerate(nats):
         here = f"nationalities[{i}]"

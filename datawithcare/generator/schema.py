@@ -89,7 +89,7 @@ def table_schemas(profile: dict) -> dict[str, Table]:
     score = {"minimum": 0, "maximum": 10, "required": False}
     n = profile["organisation"]["name"]
 
-    S, I, D, B, C = "string", "integer", "date", "boolean", "category"
+    S, I, D, B, C = "string", "integer", "date", "boolean", "category"  # noqa: E741 (short names keep the table readable)
     tables = [
         Table(
             "clients",
@@ -103,23 +103,55 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                 Field("age", I, "Age in whole years at the end of the data period.", minimum=0, maximum=120),
                 Field("gender", C, "Gender, as the person describes it.", genders),
                 Field("nationality", C, "Nationality.", nationalities),
-                Field("main_language", C, "The language the person speaks best.", tuple(language_list(profile))),
-                Field("other_languages", S, "Other languages, separated by ';'. Empty if none.", required=False),
+                Field(
+                    "main_language", C, "The language the person speaks best.", tuple(language_list(profile))
+                ),
+                Field(
+                    "other_languages", S, "Other languages, separated by ';'. Empty if none.", required=False
+                ),
                 Field("needs_interpreter", B, "Whether the person asked for an interpreter."),
                 Field("borough", C, "London borough where the person lives.", boroughs),
                 Field("borough_code", C, "ONS (GSS) code of the borough.", codes),
-                Field("phone", S, "Phone number from a range kept for drama: it reaches nobody.", required=False),
+                Field(
+                    "phone", S, "Phone number from a range kept for drama: it reaches nobody.", required=False
+                ),
                 Field("email", S, "E-mail address on a reserved domain: it reaches nobody.", required=False),
-                Field("nhs_number", S, "Ten digits that fail the NHS check digit: never a real number.", required=False),
-                Field("ni_number", S, "National Insurance number with the QQ prefix, which is never issued.", required=False),
+                Field(
+                    "nhs_number",
+                    S,
+                    "Ten digits that fail the NHS check digit: never a real number.",
+                    required=False,
+                ),
+                Field(
+                    "ni_number",
+                    S,
+                    "National Insurance number with the QQ prefix, which is never issued.",
+                    required=False,
+                ),
                 Field("immigration_status", C, "Immigration status category.", statuses),
                 Field("arrival_date", D, "Date the person arrived in the UK."),
                 Field("registered_on", D, "Date the person registered with the charity."),
-                Field("referral_source", C, "Who told the person about the charity.", _labels(profile["referral_sources"]), required=False),
-                Field("household_size", I, "Number of people in the household, including the client.", minimum=1),
+                Field(
+                    "referral_source",
+                    C,
+                    "Who told the person about the charity.",
+                    _labels(profile["referral_sources"]),
+                    required=False,
+                ),
+                Field(
+                    "household_size", I, "Number of people in the household, including the client.", minimum=1
+                ),
                 Field("consent_contact", B, "Agreed to be contacted about services."),
-                Field("consent_share_partners", B, "Agreed that details may be shared with partner organisations."),
-                Field("consent_case_study", B, "Agreed that their story may be used, anonymised, in a case study."),
+                Field(
+                    "consent_share_partners",
+                    B,
+                    "Agreed that details may be shared with partner organisations.",
+                ),
+                Field(
+                    "consent_case_study",
+                    B,
+                    "Agreed that their story may be used, anonymised, in a case study.",
+                ),
             ),
             primary_key=("client_id",),
         ),
@@ -132,12 +164,25 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                 Field("client_id", S, "The client the case is for.", pattern=client_id),
                 Field("issue_area", C, "What the case is about.", areas),
                 Field("opened_on", D, "Date the case was opened."),
-                Field("closed_on", D, "Date the case was closed. Empty while the case is open.", required=False),
-                Field("outcome", C, "How the case ended. Empty while the case is open.", tuple(outcomes), required=False),
-                Field("caseworker", C, "The caseworker, by pseudonym.", tuple(
-                    f"{ids['caseworker']['prefix']}{i:0{ids['caseworker']['digits']}d}"
-                    for i in range(1, profile["cases"]["caseworkers"] + 1)
-                )),
+                Field(
+                    "closed_on", D, "Date the case was closed. Empty while the case is open.", required=False
+                ),
+                Field(
+                    "outcome",
+                    C,
+                    "How the case ended. Empty while the case is open.",
+                    tuple(outcomes),
+                    required=False,
+                ),
+                Field(
+                    "caseworker",
+                    C,
+                    "The caseworker, by pseudonym.",
+                    tuple(
+                        f"{ids['caseworker']['prefix']}{i:0{ids['caseworker']['digits']}d}"
+                        for i in range(1, profile["cases"]["caseworkers"] + 1)
+                    ),
+                ),
             ),
             primary_key=("case_id",),
             foreign_keys=(("client_id", "clients", "client_id"),),
@@ -165,7 +210,12 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                 Field("survey", C, "Before or after taking part.", rounds, ordered=True),
                 Field("survey_date", D, "Date of the survey."),
                 *(
-                    Field(q["column"], I, f"Answer to the ONS question ({q['column'].replace('_', ' ')}), 0-10. Empty if skipped.", **score)
+                    Field(
+                        q["column"],
+                        I,
+                        f"Answer to the ONS question ({q['column'].replace('_', ' ')}), 0-10. Empty if skipped.",
+                        **score,
+                    )
                     for q in profile["wellbeing"]["questions"]
                 ),
             ),
@@ -199,13 +249,40 @@ def table_schemas(profile: dict) -> dict[str, Table]:
             (
                 Field("client_ref", S, "Client reference.", pattern=client_id),
                 Field("full_name", S, "First name and family name."),
-                Field("date_of_birth", D, "Date of birth. Empty if the export had none or an impossible one.", required=False),
-                Field("nationality", C, "Nationality. Empty if the export had none.", nationalities, required=False),
+                Field(
+                    "date_of_birth",
+                    D,
+                    "Date of birth. Empty if the export had none or an impossible one.",
+                    required=False,
+                ),
+                Field(
+                    "nationality",
+                    C,
+                    "Nationality. Empty if the export had none.",
+                    nationalities,
+                    required=False,
+                ),
                 Field("borough", C, "Borough. Empty if the export had none.", boroughs, required=False),
                 Field("phone", S, "Phone number, written as 07700 900123.", required=False),
-                Field("registered_on", D, "Date registered. Empty if the export had an impossible date.", required=False),
-                Field("household_size", I, "Household size. Empty if the export had none.", required=False, minimum=1),
-                Field("needs_interpreter", B, "Interpreter needed. Empty if the export had no answer.", required=False),
+                Field(
+                    "registered_on",
+                    D,
+                    "Date registered. Empty if the export had an impossible date.",
+                    required=False,
+                ),
+                Field(
+                    "household_size",
+                    I,
+                    "Household size. Empty if the export had none.",
+                    required=False,
+                    minimum=1,
+                ),
+                Field(
+                    "needs_interpreter",
+                    B,
+                    "Interpreter needed. Empty if the export had no answer.",
+                    required=False,
+                ),
             ),
             primary_key=("client_ref",),
             foreign_keys=(("client_ref", "clients", "client_id"),),
@@ -220,7 +297,9 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                 Field("nationality", C, "Nationality.", nationalities),
                 Field("borough", C, "Borough.", boroughs),
                 Field("arrival_year", I, "Year of arrival in the UK."),
-                Field("immigration_status", C, "Immigration status category (the sensitive detail).", statuses),
+                Field(
+                    "immigration_status", C, "Immigration status category (the sensitive detail).", statuses
+                ),
             ),
         ),
         Table(
@@ -245,7 +324,13 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                 Field("gender", C, "Gender, with small groups combined.", release_genders),
                 Field("nationality_group", C, "Region of nationality.", groups),
                 Field("sub_region", C, "Part of London: East London or the rest of London.", regions),
-                Field("arrival_period", C, "When the person arrived.", _labels(rel["arrival_periods"]), ordered=True),
+                Field(
+                    "arrival_period",
+                    C,
+                    "When the person arrived.",
+                    _labels(rel["arrival_periods"]),
+                    ordered=True,
+                ),
                 Field("immigration_status", C, "Immigration status category.", statuses),
             ),
         ),
@@ -254,9 +339,17 @@ def table_schemas(profile: dict) -> dict[str, Table]:
             "Maturity cohort",
             "Data maturity self-assessments by a cohort of organisations, before and after the course.",
             (
-                Field("org_id", S, "The organisation, by pseudonym.", pattern=_id_pattern(ids["organisation"])),
+                Field(
+                    "org_id", S, "The organisation, by pseudonym.", pattern=_id_pattern(ids["organisation"])
+                ),
                 Field("org_type", C, "Kind of organisation.", _labels(mat["org_types"])),
-                Field("staff_band", C, "Number of staff and regular volunteers.", tuple(mat["staff_bands"]), ordered=True),
+                Field(
+                    "staff_band",
+                    C,
+                    "Number of staff and regular volunteers.",
+                    tuple(mat["staff_bands"]),
+                    ordered=True,
+                ),
                 Field("round", C, "Before or after the course.", rounds, ordered=True),
                 Field("assessed_on", D, "Date of the self-assessment."),
                 Field("theme", C, "Theme of data maturity.", tuple(mat["themes"]), ordered=True),
@@ -328,6 +421,12 @@ def frictionless_package(profile: dict) -> dict[str, Any]:
             "Synthetic data for the Data with Care course. Every person is made up; every phone number, "
             "e-mail address and ID number is from a range that reaches nobody. See the datasheet beside each file."
         ),
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}],
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+                "title": "Creative Commons Attribution 4.0",
+            }
+        ],
         "resources": resources,
     }

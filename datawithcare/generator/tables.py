@@ -36,14 +36,23 @@ def choose(rng: np.random.Generator, n: int, weights: Any) -> np.ndarray:
     return rng.choice(len(probs(weights)), size=n, p=probs(weights))
 
 
-def choose_given(rng: np.random.Generator, groups: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+def rows_by_group(groups: np.ndarray, k: int) -> list[np.ndarray]:
+    """Row numbers for each group 0..k-1, found with one sort instead of k scans."""
+    small = groups.astype(np.int16) if k < 32767 else groups
+    order = np.argsort(small, kind="stable")  # a radix sort on small integers
+    bounds = np.searchsorted(small[order], np.arange(k + 1))
+    return [order[bounds[g] : bounds[g + 1]] for g in range(k)]
+
+
+def choose_given(
+    rng: np.random.Generator, groups: np.ndarray, matrix: np.ndarray, by_group: list[np.ndarray] | None = None
+) -> np.ndarray:
     """For each row, a code drawn from the row of ``matrix`` picked by ``groups``."""
     cum = np.cumsum(matrix / matrix.sum(axis=1, keepdims=True), axis=1)
     cum[:, -1] = 1.0
     u = rng.random(len(groups))
     out = np.empty(len(groups), dtype=np.int64)
-    for g in range(matrix.shape[0]):
-        rows = groups == g
+    for g, rows in enumerate(by_group if by_group is not None else rows_by_group(groups, matrix.shape[0])):
         out[rows] = np.searchsorted(cum[g], u[rows], side="right")
     return np.minimum(out, matrix.shape[1] - 1)
 
@@ -59,37 +68,68 @@ def labels_of(items: list[dict]) -> list[str]:
 
 def digits_of(numbers: np.ndarray, width: int) -> np.ndarray:
     """The decimal digits of whole numbers, as rows of a matrix, zero-padded to ``width``."""
-    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    return (np.asarray(numbers, dtype=np.int64)[:, None] // powers) % 10
+    numbers = np.asarray(numbers, dtype=np.int64)
+    out = np.empty((len(numbers), width), dtype=np.uint8)
+    for j in range(width - 1, -1, -1):  # one pass per digit position, never per number
+        numbers, out[:, j] = np.divmod(numbers, 10)
+    return out
 
 
-def text_from_parts(prefix: str, digits: np.ndarray, letters: np.ndarray | None = None) -> np.ndarray:
-    """Fixed-width text: a prefix, a matrix of digits, and optionally one ASCII letter per row.
+def ascii_text(matrix: np.ndarray) -> np.ndarray:
+    """Rows of ASCII codes (uint8) as fixed-width byte strings, without a Python loop."""
+    matrix = np.ascontiguousarray(matrix, dtype=np.uint8)
+    return matrix.view(f"S{matrix.shape[1]}").ravel()
 
-    Built as bytes and decoded once, which is many times faster than
-    turning numbers into text one by one.
-    """
-    n = len(digits)
-    parts = [np.tile(np.frombuffer(prefix.encode("ascii"), dtype=np.uint8), (n, 1))] if prefix else []
-    parts.append((digits + 48).astype(np.uint8))
-    if letters is not None:
-        parts.append(letters.astype(np.uint8)[:, None])
-    matrix = np.ascontiguousarray(np.hstack(parts))
-    width = matrix.shape[1]
-    return matrix.view(f"S{width}").ravel().astype(f"U{width}")
+
+def id_bytes(prefix: str, digits: int, n: int) -> np.ndarray:
+    """prefix + zero-padded 1..n, for example C00001 (as bytes)."""
+    width = max(digits, len(str(n)))
+    head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+    return ascii_text(
+        np.hstack([np.broadcast_to(head, (n, len(head))), digits_of(np.arange(1, n + 1), width) + 48])
+    )
 
 
 def ids(prefix: str, digits: int, n: int) -> np.ndarray:
-    """prefix + zero-padded 1..n, for example C00001."""
-    width = max(digits, len(str(n)))
-    return text_from_parts(prefix, digits_of(np.arange(1, n + 1), width))
+    """prefix + zero-padded 1..n, for example C00001 (as text)."""
+    values = id_bytes(prefix, digits, n)
+    return values.astype(f"U{values.dtype.itemsize}")
+
+
+def python_strings(values: np.ndarray) -> np.ndarray:
+    """Fixed-width NumPy text as an array of Python strings.
+
+    Byte strings are joined into one buffer with a line break after each,
+    decoded once and split, which is about twice as fast as converting them
+    one by one. (Values never contain line breaks or NUL bytes.)
+    """
+    if values.dtype.kind != "S" or len(values) == 0:
+        return values.astype(object)
+    width = values.dtype.itemsize
+    buffer = np.empty((len(values), width + 1), dtype=np.uint8)
+    buffer[:, :width] = np.ascontiguousarray(values).view(np.uint8).reshape(len(values), width)
+    buffer[:, width] = 10
+    pieces = buffer.tobytes().replace(b"\x00", b"").decode("utf-8").split("\n")[:-1]
+    out = np.empty(len(values), dtype=object)
+    out[:] = pieces
+    return out
 
 
 def text_column(values: np.ndarray, present: np.ndarray) -> pd.Series:
-    """A pandas text column; rows where ``present`` is False are missing."""
-    cells = np.full(len(values), np.nan, dtype=object)
-    cells[present] = values[present]
-    return pd.Series(cells, dtype="str")
+    """A pandas text column; rows where ``present`` is False are missing.
+
+    ``values`` holds either a value for every row or only for the present rows.
+    """
+    if present.all():
+        return pd.Series(python_strings(values), dtype=object)
+    where = np.flatnonzero(present)
+    if len(values) == len(present):
+        values = values[where]
+    cells = np.full(len(present), np.nan, dtype=object)
+    cells[where] = python_strings(values)
+    # Plain Python strings (object dtype): pandas' own text type would check
+    # every value again. load_dataset() gives the "str" type when it reads.
+    return pd.Series(cells, dtype=object)
 
 
 def categorical(codes: np.ndarray, categories: list[str], ordered: bool = False) -> pd.Categorical:
@@ -112,6 +152,13 @@ def weekday_of(days: np.ndarray) -> np.ndarray:
 
 def age_at(dob: np.ndarray, when: np.datetime64) -> np.ndarray:
     """Whole years between date of birth and a date, as people count birthdays."""
+    dob = np.asarray(dob, dtype="datetime64[D]")
+    if len(dob) > 50_000:
+        # Many people share a birthday: work each distinct day out once.
+        first = dob.min()
+        span = int((dob.max() - first).astype(np.int64)) + 1
+        table = age_at(first + np.arange(span) * DAY, when)
+        return table[(dob - first).astype(np.int64)]
     when_arr = np.array([when])
     dm, dd = month_of(dob), (dob - dob.astype("datetime64[M]")).astype(np.int64)
     wm, wd = month_of(when_arr)[0], int((when_arr - when_arr.astype("datetime64[M]")).astype(np.int64)[0])
@@ -123,7 +170,12 @@ class DaySampler:
     """Draw days in the data period with seasonal weights, between bounds."""
 
     def __init__(
-        self, start: np.datetime64, end: np.datetime64, by_month: list, by_year: dict, by_weekday: list | None = None
+        self,
+        start: np.datetime64,
+        end: np.datetime64,
+        by_month: list,
+        by_year: dict,
+        by_weekday: list | None = None,
     ) -> None:
         self.start = start
         self.days = np.arange(start, end + DAY, DAY)
@@ -131,7 +183,9 @@ class DaySampler:
         years = year_of(self.days)
         year_weight = {int(y): float(w) for y, w in by_year.items()}
         weights = np.asarray(by_month, dtype=float)[months - 1]
-        weights = weights * np.array([year_weight.get(int(y), 1.0) for y in np.unique(years)])[years - years.min()]
+        weights = (
+            weights * np.array([year_weight.get(int(y), 1.0) for y in np.unique(years)])[years - years.min()]
+        )
         if by_weekday is not None:
             weights = weights * np.asarray(by_weekday, dtype=float)[weekday_of(self.days)]
         self.cum = np.concatenate([[0.0], np.cumsum(weights)])
@@ -146,6 +200,10 @@ class DaySampler:
         u = self.cum[lo] + rng.random(len(lo)) * (self.cum[hi + 1] - self.cum[lo])
         picked = np.searchsorted(self.cum, u, side="right") - 1
         return self.days[np.clip(picked, lo, hi)]
+
+    def day_number(self, dates: np.ndarray) -> np.ndarray:
+        """Days since the start, as small integers (fast to sort)."""
+        return (dates - self.start).astype(np.int64).astype(np.int32 if len(self.days) > 32767 else np.int16)
 
 
 # -- clients -------------------------------------------------------------------
@@ -215,20 +273,31 @@ def nhs_check_digit(first_nine: np.ndarray) -> np.ndarray:
 
 
 def make_nhs_numbers(rng: np.random.Generator, n: int, prefix: str) -> np.ndarray:
-    """Ten-digit numbers starting with ``prefix`` whose check digit is always wrong."""
-    body = rng.integers(0, 10, size=(n, 9 - len(prefix)))
-    first_nine = np.hstack([np.tile(np.array([int(c) for c in prefix]), (n, 1)), body]) if prefix else body
-    valid = nhs_check_digit(first_nine)
+    """Ten-digit numbers starting with ``prefix`` whose check digit is always wrong (as bytes)."""
+    lead = np.array([int(c) for c in prefix], dtype=np.int64)
+    body = rng.integers(0, 10, size=(n, 9 - len(prefix))).astype(np.uint8)
+    weights = np.arange(10, 1, -1)
+    total = np.full(n, int((lead * weights[: len(lead)]).sum()), dtype=np.int64)
+    for j in range(body.shape[1]):  # nine digit positions at most, never a loop over people
+        total += body[:, j].astype(np.int64) * weights[len(lead) + j]
+    valid = 11 - total % 11
+    valid = np.where(valid == 11, 0, valid)
     # Any digit is wrong when no valid digit exists (10); otherwise shift away from it.
     wrong = np.where(valid == 10, rng.integers(0, 10, size=n), (valid + rng.integers(1, 10, size=n)) % 10)
-    return text_from_parts("", np.hstack([first_nine, wrong[:, None]]))
+    matrix = np.empty((n, 10), dtype=np.uint8)
+    matrix[:, : len(lead)] = lead + 48
+    matrix[:, len(lead) : 9] = body + 48
+    matrix[:, 9] = wrong + 48
+    return ascii_text(matrix)
 
 
 def make_ni_numbers(rng: np.random.Generator, n: int, prefix: str) -> np.ndarray:
-    """prefix + six digits + A-D, for example QQ123456C."""
-    six = digits_of(rng.integers(0, 1_000_000, size=n), 6)
-    letter = ord("A") + rng.integers(0, 4, size=n)
-    return text_from_parts(prefix, six, letter)
+    """prefix + six digits + A-D, for example QQ123456C (as bytes)."""
+    matrix = np.empty((n, len(prefix) + 7), dtype=np.uint8)
+    matrix[:, : len(prefix)] = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+    matrix[:, len(prefix) : -1] = digits_of(rng.integers(0, 1_000_000, size=n), 6) + 48
+    matrix[:, -1] = rng.integers(0, 4, size=n).astype(np.uint8) + ord("A")
+    return ascii_text(matrix)
 
 
 def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -239,7 +308,7 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     genders = labels_of(profile["genders"])
 
     nat = choose(rng, n, [x["weight"] for x in nats])
-    gender = choose_given(rng, nat, weight_matrix(nats, "genders", genders))
+    gender = choose_given(rng, nat, weight_matrix(nats, "genders", genders), rows_by_group(nat, len(nats)))
 
     bands = profile["age_bands"]
     band = choose(rng, n, [b["weight"] for b in bands])
@@ -256,22 +325,29 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     registered = sampler.between(rng, np.maximum(sixteen, start), np.full(n, end))
 
     # Client numbers follow the order people registered in.
-    order = np.argsort(registered, kind="stable")
+    order = np.argsort(sampler.day_number(registered), kind="stable")  # a radix sort on small integers
     nat, gender, dob, registered = nat[order], gender[order], dob[order], registered[order]
     age = age_at(dob, ref)
 
-    status = choose_given(rng, nat, weight_matrix(nats, "statuses", labels_of(statuses)))
+    by_nat = rows_by_group(nat, len(nats))
+    status = choose_given(rng, nat, weight_matrix(nats, "statuses", labels_of(statuses)), by_nat)
 
     # Languages: a main language, then any others (a set, coded as bits).
     langs = language_list(profile)
     main_matrix = np.array([[float(x["main_languages"].get(lang, 0)) for lang in langs] for x in nats])
-    main = choose_given(rng, nat, main_matrix)
+    main = choose_given(rng, nat, main_matrix, by_nat)
     other_matrix = np.array([[float(x["other_languages"].get(lang, 0)) for lang in langs] for x in nats])
     other_matrix[:, 0] = profile["english_as_other_language"]
     columns = np.flatnonzero(other_matrix.max(axis=0) > 0)
-    draws = rng.random((n, len(columns))) < other_matrix[:, columns][nat]
-    draws &= main[:, None] != columns[None, :]
-    bits = draws.astype(np.int64) @ (np.int64(1) << np.arange(len(columns), dtype=np.int64))
+    draws = rng.random((n, len(columns)))
+    bits = np.zeros(n, dtype=np.int64)
+    english_other = np.zeros(n, dtype=bool)
+    for j, c in enumerate(columns):  # one pass per language, never per person
+        speaks = (draws[:, j] < other_matrix[nat, c]) & (main != c)
+        bits |= speaks.astype(np.int64) << j
+        if c == 0:
+            english_other = speaks
+    del draws
     if len(columns) <= 20:
         # A lookup table is much faster than sorting a million numbers.
         seen = np.zeros(1 << len(columns), dtype=bool)
@@ -288,7 +364,6 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
 
     interp = profile["interpreter"]
     english_main = main == 0
-    english_other = draws[:, np.flatnonzero(columns == 0)[0]] if (columns == 0).any() else np.zeros(n, bool)
     p_interp = np.where(
         english_main,
         interp["english_main_language"],
@@ -314,7 +389,9 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     # Names from the pool of the person's nationality.
     names = name_tables(profile)
     pool = np.array([names["order"].index(x["name_pool"]) for x in nats])[nat]
-    kind = np.array([{"female": 0, "male": 1}.get(g.get("names", "any"), 2) for g in profile["genders"]])[gender]
+    kind = np.array([{"female": 0, "male": 1}.get(g.get("names", "any"), 2) for g in profile["genders"]])[
+        gender
+    ]
     female = np.where(kind == 0, True, np.where(kind == 1, False, rng.random(n) < 0.5))
     u = rng.random(n)
     first_idx = np.where(
@@ -334,14 +411,26 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     phone_code = phone_starts[prange] + np.floor(rng.random(n) * phone_sizes[prange]).astype(np.int64)
     phone_code = np.where(rng.random(n) < missing.get("phone", 0), -1, phone_code)
 
-    first_lower = np.strings.lower(np.strings.replace(names["first_cats"], " ", ""))[first_code]
-    family_lower = np.strings.lower(np.strings.replace(names["family_cats"], " ", ""))[family_code]
-    numbers = np.array([""] + [str(i) for i in range(1, 100)])
-    number = np.where(rng.random(n) < 0.5, "", numbers[rng.integers(1, 100, size=n)])
-    domains = np.array(ident["email_domains"])[rng.integers(0, len(ident["email_domains"]), size=n)]
-    email = np.strings.add(np.strings.add(first_lower, "."), family_lower)
-    email = np.strings.add(np.strings.add(np.strings.add(email, number), "@"), domains)
+    # E-mail: "first.family" is built once per pair of names and the ending
+    # ("12@example.org") once per number and domain; each row joins two.
+    domains = ident["email_domains"]
+    number = np.where(rng.random(n) < 0.5, 0, rng.integers(1, 100, size=n))
+    domain = rng.integers(0, len(domains), size=n)
     has_email = rng.random(n) >= missing.get("email", 0)
+    first_clean = [name.replace(" ", "").lower() for name in names["first_cats"].tolist()]
+    family_clean = [name.replace(" ", "").lower() for name in names["family_cats"].tolist()]
+    pair = first_code[has_email] * len(family_clean) + family_code[has_email]
+    pairs, pair_index = np.unique(pair, return_inverse=True)
+    pair_text = np.array(
+        [
+            f"{first_clean[p // len(family_clean)]}.{family_clean[p % len(family_clean)]}"
+            for p in pairs.tolist()
+        ]
+    )
+    endings = np.array([f"{k or ''}@{d}" for k in range(100) for d in domains])
+    if all(s.isascii() for s in (*first_clean, *family_clean, *domains)):
+        pair_text, endings = pair_text.astype("S"), endings.astype("S")  # a quarter of the memory
+    email = np.strings.add(pair_text[pair_index], endings[(number * len(domains) + domain)[has_email]])
 
     has_nhs = rng.random(n) < np.array([s["has_nhs_number"] for s in statuses])[status]
     nhs = make_nhs_numbers(rng, n, ident["nhs_prefix"])
@@ -357,7 +446,9 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     borough_labels = labels_of(boroughs)
     return pd.DataFrame(
         {
-            "client_id": ids(ident["client_id"]["prefix"], ident["client_id"]["digits"], n),
+            "client_id": text_column(
+                id_bytes(ident["client_id"]["prefix"], ident["client_id"]["digits"], n), np.ones(n, bool)
+            ),
             "first_name": categorical(first_code, list(names["first_cats"])),
             "family_name": categorical(family_code, list(names["family_cats"])),
             "date_of_birth": dob,
@@ -407,7 +498,9 @@ def make_cases(profile: dict, rng: np.random.Generator, clients: pd.DataFrame) -
     registered = days_of(clients["registered_on"])[owner]
 
     season = profile["seasonality"]
-    sampler = DaySampler(start, end, season["cases_by_month"], season["by_year"], season.get("open_by_weekday"))
+    sampler = DaySampler(
+        start, end, season["cases_by_month"], season["by_year"], season.get("open_by_weekday")
+    )
     window = np.minimum(registered + cfg["later_case_window_days"] * DAY, end)
     later = sampler.between(rng, registered, window)
     # The first case usually opens the day a person registers, or soon after.
@@ -527,7 +620,9 @@ def make_attendance(profile: dict, rng: np.random.Generator, clients: pd.DataFra
     habit = rng.beta(mean * 6, (1 - mean) * 6, size=len(clients))
     term_start = np.array([d64(t["start"]) for t in cfg["terms"]])[s_term[session]]
     term_end = np.array([d64(t["end"]) for t in cfg["terms"]])[s_term[session]]
-    progress = (s_date[session] - term_start).astype(float) / np.maximum((term_end - term_start).astype(float), 1)
+    progress = (s_date[session] - term_start).astype(float) / np.maximum(
+        (term_end - term_start).astype(float), 1
+    )
     winter = np.isin(month_of(s_date[session]), cfg["winter_months"])
     chance = habit[client] - cfg["end_of_term_drop"] * progress - cfg["winter_drop"] * winter
     attended = rng.random(len(session)) < chance
@@ -611,7 +706,9 @@ def make_messy_export(
     """A registration spreadsheet as a person typed it, and the clean table it should become."""
     cfg = profile["messy_export"]
     sizes = profile["sizes"]
-    last_year = year_of(days_of(clients["registered_on"])) == year_of(np.array([d64(profile["period"]["end"])]))[0]
+    last_year = (
+        year_of(days_of(clients["registered_on"])) == year_of(np.array([d64(profile["period"]["end"])]))[0]
+    )
     pool = np.flatnonzero(last_year)
     if len(pool) < 10:
         pool = np.arange(len(clients))
@@ -670,7 +767,9 @@ def make_messy_export(
     phone_text = src["phone"].astype("str").fillna("")
     no_spaces = phone_text.str.replace(" ", "", regex=False).to_numpy(dtype=object)
     intl = cfg.get("phone_international_prefix", "")
-    international = (intl + phone_text.str[1:]).to_numpy(dtype=object) if intl else phone_text.to_numpy(dtype=object)
+    international = (
+        (intl + phone_text.str[1:]).to_numpy(dtype=object) if intl else phone_text.to_numpy(dtype=object)
+    )
     phone_style = choose(rng, k, [70, 20, 10])
     phone = phone_text.to_numpy(dtype=object)
     phone = np.where(phone_style == 1, no_spaces, np.where(phone_style == 2, international, phone))
@@ -681,7 +780,9 @@ def make_messy_export(
     household = size.astype("str").to_numpy(dtype=object)
     as_word = size.map(words).fillna(size.astype("str")).astype("str").to_numpy(dtype=object)
     text_style = rng.integers(0, 3, size=k)
-    texty = np.where(text_style == 0, as_word, np.where(text_style == 1, household + " people", household + ".0"))
+    texty = np.where(
+        text_style == 0, as_word, np.where(text_style == 1, household + " people", household + ".0")
+    )
     household = np.where(rng.random(k) < cfg["share_number_as_text"], texty, household)
 
     need = src["needs_interpreter"].to_numpy()

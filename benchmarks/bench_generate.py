@@ -1,0 +1,175 @@
+"""How fast the data generator is, beside Faker, and how much memory it needs.
+
+Generates one million rows of the clients table with every column, in
+whole columns with NumPy and pandas, and times it. In the same run it
+times Faker making the same columns one row at a time (a few thousand
+rows; the rate is then scaled up), and measures the generator's peak
+memory with ``tracemalloc``. It also times the normal ``make data`` run.
+
+Targets: at least 1,000,000 rows a second, at least 50 times Faker's
+rate, and at most 1 GB of memory at one million rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import resource
+import time
+import tracemalloc
+from collections import OrderedDict
+
+import numpy as np
+
+from datawithcare.generate import generate_tables
+from datawithcare.generator.profile import load_profile
+from datawithcare.generator.tables import make_clients
+
+ROWS = 1_000_000
+FAKER_ROWS = 3_000
+TARGET_RATE = 1_000_000
+TARGET_SPEEDUP = 50
+TARGET_MEMORY = 1024**3
+
+
+def _time_generator(profile: dict, rows: int) -> tuple[float, float, int]:
+    """Wall-clock and CPU seconds for ``rows`` clients, and the number of columns."""
+    make_clients(profile, np.random.default_rng(0), 1_000)  # warm up imports and caches
+    start, cpu = time.perf_counter(), time.process_time()
+    frame = make_clients(profile, np.random.default_rng(2026), rows)
+    return time.perf_counter() - start, time.process_time() - cpu, frame.shape[1]
+
+
+def _peak_memory(profile: dict, rows: int) -> int:
+    tracemalloc.start()
+    try:
+        frame = make_clients(profile, np.random.default_rng(2026), rows)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del frame
+    return peak
+
+
+def _time_faker(profile: dict, rows: int) -> float:
+    """Faker, row by row, making the same columns from the same profile."""
+    import pandas as pd
+    from faker import Faker
+
+    Faker.seed(2026)
+    fake = Faker("en_GB")
+    nats = profile["nationalities"]
+
+    def weights(pairs) -> OrderedDict:
+        pairs = list(pairs)
+        total = sum(w for _, w in pairs)
+        return OrderedDict((k, w / total) for k, w in pairs)
+
+    nat_weights = weights((n["label"], n["weight"]) for n in nats)
+    by_label = {
+        n["label"]: {
+            **n,
+            "main": weights(n["main_languages"].items()),
+            "statuses": weights(n["statuses"].items()),
+        }
+        for n in nats
+    }
+    genders = weights((g["label"], g["weight"]) for g in profile["genders"])
+    boroughs = weights((b["label"], b["weight"]) for b in profile["boroughs"])
+    codes = {b["label"]: b["code"] for b in profile["boroughs"]}
+    referrals = weights((r["label"], r["weight"]) for r in profile["referral_sources"])
+    sizes = weights((h["size"], h["weight"]) for h in profile["household_size"])
+    start_day = profile["period"]["start"]
+    end_day = profile["period"]["end"]
+    reference = profile["period"]["age_reference_date"]
+
+    start = time.perf_counter()
+    records = []
+    for number in range(1, rows + 1):
+        nationality = fake.random_element(nat_weights)
+        nat = by_label[nationality]
+        first, family = fake.first_name(), fake.last_name()
+        born = fake.date_of_birth(minimum_age=16, maximum_age=84)
+        age = reference.year - born.year - ((reference.month, reference.day) < (born.month, born.day))
+        registered = fake.date_between(start_day, end_day)
+        records.append(
+            {
+                "client_id": f"C{number:05d}",
+                "first_name": first,
+                "family_name": family,
+                "date_of_birth": born,
+                "age": age,
+                "gender": fake.random_element(genders),
+                "nationality": nationality,
+                "main_language": fake.random_element(nat["main"]),
+                "other_languages": ";".join(
+                    lang for lang, chance in nat["other_languages"].items() if fake.random.random() < chance
+                ),
+                "needs_interpreter": fake.boolean(50),
+                "borough": (borough := fake.random_element(boroughs)),
+                "borough_code": codes[borough],
+                "phone": fake.numerify("07700 900###"),
+                "email": f"{first}.{family}@example.org".lower(),
+                "nhs_number": fake.numerify("999#######"),
+                "ni_number": fake.bothify("QQ######?", letters="ABCD"),
+                "immigration_status": fake.random_element(nat["statuses"]),
+                "arrival_date": fake.date_between(dt.date(2005, 1, 1), registered),
+                "registered_on": registered,
+                "referral_source": fake.random_element(referrals),
+                "household_size": fake.random_element(sizes),
+                "consent_contact": fake.boolean(86),
+                "consent_share_partners": fake.boolean(58),
+                "consent_case_study": fake.boolean(21),
+            }
+        )
+    pd.DataFrame.from_records(records)
+    return time.perf_counter() - start
+
+
+def _mark(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
+
+
+def run() -> str:
+    """Run the benchmark and return a Markdown report."""
+    profile = load_profile()
+    load_before = os.getloadavg()[0]
+    gen_seconds, gen_cpu, columns = _time_generator(profile, ROWS)
+    rate = ROWS / gen_seconds
+    peak = _peak_memory(profile, ROWS)
+    faker_seconds = _time_faker(profile, FAKER_ROWS)
+    faker_rate = FAKER_ROWS / faker_seconds
+    speedup = rate / faker_rate
+    start = time.perf_counter()
+    generate_tables()
+    default_seconds = time.perf_counter() - start
+    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    lines = [
+        "## Data generator",
+        "",
+        f"The clients table, {ROWS:,} rows with all {columns} columns, made in whole columns with NumPy and pandas; "
+        f"Faker made the same columns one row at a time for {FAKER_ROWS:,} rows in the same run.",
+        "",
+        "| Measure | Result | Target | Verdict |",
+        "| --- | ---: | ---: | --- |",
+        f"| Generator speed | {rate:,.0f} rows/s ({gen_seconds:.2f} s for {ROWS:,}) | "
+        f"at least {TARGET_RATE:,} rows/s | {_mark(rate >= TARGET_RATE)} |",
+        f"| Generator CPU time (this process only) | {gen_cpu:.2f} s, so {ROWS / gen_cpu:,.0f} rows per CPU-second | | |",
+        f"| Faker speed (row by row) | {faker_rate:,.0f} rows/s ({faker_seconds:.2f} s for {FAKER_ROWS:,}) | | |",
+        f"| Generator / Faker | {speedup:,.0f} times faster | at least {TARGET_SPEEDUP} times | "
+        f"{_mark(speedup >= TARGET_SPEEDUP)} |",
+        f"| Peak memory, {ROWS:,} rows (tracemalloc) | {peak / 1024**2:,.0f} MB | at most {TARGET_MEMORY / 1024**2:,.0f} MB | "
+        f"{_mark(peak <= TARGET_MEMORY)} |",
+        f"| Whole process, largest size in memory (ru_maxrss) | {max_rss_mb:,.0f} MB | | |",
+        f"| Default run (`make data`: every table, about 2,000 clients) | {default_seconds:.2f} s | | |",
+        "",
+        f"The machine's load average was {load_before:.1f} when the timing started "
+        f"({os.cpu_count()} CPU cores). Times depend on the machine and on what else it is doing; "
+        "the verdicts use wall-clock time, so run `make bench` on a quiet machine before comparing numbers.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(run())
