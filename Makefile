@@ -38,7 +38,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 book: $(STAMP)
-	DATAWITHCARE_ANSWERS_DIR=$(CURDIR)/_build/answers MPLBACKEND=Agg \
+	DATAWITHCARE_ANSWERS_DIR=$(CURDIR)/_build/answers \
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo
 	@echo "The book is ready: open $(CURDIR)/_build/html/index.html in your browser."

@@ -15,7 +15,11 @@ import pytest
 def _answers_outside_repo(tmp_path_factory: pytest.TempPathFactory) -> None:
     folder = tmp_path_factory.mktemp("answers")
     os.environ["DATAWITHCARE_ANSWERS_DIR"] = str(folder)
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    # Do not set MPLBACKEND here: notebook kernels inherit it, and a kernel
+    # on Agg draws no images, which would make the alt-text check vacuous.
+    # Tests that draw in this process use matplotlib's non-GUI default.
+    if os.environ.get("MPLBACKEND", "").lower() == "agg":
+        del os.environ["MPLBACKEND"]
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 

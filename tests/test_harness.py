@@ -88,6 +88,17 @@ def test_a_chart_without_alt_text_is_caught() -> None:
     assert charts_without_alt_text({"cells": [without, described]}) == [0]
 
 
+def test_a_real_chart_without_alt_text_is_caught_end_to_end(tmp_path: Path) -> None:
+    # Runs a kernel the way the lesson tests do: if charts were not drawn
+    # (say, a non-inline backend leaked into the kernel), this would fail.
+    draw = "import matplotlib.pyplot as plt\nplt.bar(['ESOL', 'Advice'], [12, 30])\nplt.show()"
+    described = nbformat.v4.new_code_cell(draw)
+    described.metadata["mystnb"] = {"image": {"alt": "Bar chart: advice sessions outnumber ESOL classes."}}
+    path = _write([nbformat.v4.new_code_cell(draw), described], tmp_path / "chart.ipynb")
+    executed, _ = run_notebook(path, tmp_path / "out.ipynb")
+    assert charts_without_alt_text(executed) == [0]
+
+
 def test_toc_checks_catch_missing_and_orphan_pages(tmp_path: Path) -> None:
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "index.md").write_text("# Home\n")
