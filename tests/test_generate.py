@@ -704,3 +704,31 @@ def test_messy_datasheet_examples_are_really_in_the_file(t):
             )
             checked += 1
     assert checked >= 20
+
+
+def test_big_runs_show_a_progress_bar_and_tqdm_loads_lazily(tmp_path, capsys):
+    import subprocess
+    import sys
+
+    code = "import sys, datawithcare.generate; print('tqdm' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "False"
+    assert main(["--scale", "10", "--seed", "3", "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "Making tables" in captured.err
+    assert "seed 3" in captured.out
+    assert len(pd.read_csv(tmp_path / "clients.csv", usecols=["client_id"])) == 20_000
+
+
+def test_profile_rule_names_are_checked(tmp_path):
+    def bad_rule(d):
+        d["attendance"]["activities"][0]["eligible"] = {"speaks_english": False}
+
+    with pytest.raises(ProfileError, match=r"attendance.activities\[0\].eligible"):
+        load_profile(write_profile(tmp_path, bad_rule))
+
+    def bad_names(d):
+        d["genders"][0]["names"] = "women"
+
+    with pytest.raises(ProfileError, match=r"genders\[0\].names should be female, male or any"):
+        load_profile(write_profile(tmp_path, bad_names))

@@ -183,7 +183,11 @@ def check_profile(p: dict[str, Any]) -> None:
     for key, value in _get(p, "missing", "").items():
         _number(value, f"missing.{key}", 0, 1)
 
-    genders = [g["label"] for g in _labelled(_get(p, "genders", ""), "genders", {"weight": "weight"})]
+    gender_items = _labelled(_get(p, "genders", ""), "genders", {"weight": "weight"})
+    for i, item in enumerate(gender_items):
+        if item.get("names", "any") not in ("female", "male", "any"):
+            _fail(f"genders[{i}].names", "female, male or any", item["names"])
+    genders = [g["label"] for g in gender_items]
     for i, band in enumerate(_list(_get(p, "age_bands", ""), "age_bands")):
         here = f"age_bands[{i}]"
         low = _whole(_get(band, "min", here), here + ".min")
@@ -299,6 +303,13 @@ def check_profile(p: dict[str, Any]) -> None:
         _whole(_get(act, "places", here), here + ".places", 1)
         if not isinstance(_get(act, "eligible", here), dict):
             _fail(here + ".eligible", "a mapping of rules (may be {})", act["eligible"])
+        unknown = set(act["eligible"]) - {"needs_english", "genders", "min_age", "max_age"}
+        if unknown:
+            _fail(
+                here + ".eligible", "rules among needs_english, genders, min_age and max_age", sorted(unknown)
+            )
+        if act.get("booking", "term") not in ("term", "per_session"):
+            _fail(here + ".booking", "term or per_session", act["booking"])
 
     wb = _get(p, "wellbeing", "")
     _number(_get(wb, "share_surveyed", "wellbeing"), "wellbeing.share_surveyed", 0, 1)
@@ -323,6 +334,9 @@ def check_profile(p: dict[str, Any]) -> None:
     _list(_get(rel, "keep_genders", "releases"), "releases.keep_genders")
     _text(_get(rel, "other_gender_label", "releases"), "releases.other_gender_label")
     _labelled(_get(rel, "arrival_periods", "releases"), "releases.arrival_periods", {"max_year": "number"})
+    merge = rel.get("sub_region_groups", {})
+    if not isinstance(merge, dict):
+        _fail("releases.sub_region_groups", "a mapping of part of town to a bigger area", merge)
 
     messy = _get(p, "messy_export", "")
     for key in ("date_formats", "blank_markers", "yes_words", "no_words"):

@@ -343,7 +343,13 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     bits = np.zeros(n, dtype=np.int64)
     english_other = np.zeros(n, dtype=bool)
     for j, c in enumerate(columns):  # one pass per language, never per person
-        speaks = (draws[:, j] < other_matrix[nat, c]) & (main != c)
+        groups = np.flatnonzero(other_matrix[:, c] > 0)
+        if len(groups) == len(nats):
+            speaks = (draws[:, j] < other_matrix[nat, c]) & (main != c)
+        else:  # only people of the nationalities where this language is spoken
+            rows = np.concatenate([by_nat[g] for g in groups])
+            speaks = np.zeros(n, dtype=bool)
+            speaks[rows] = (draws[rows, j] < other_matrix[nat[rows], c]) & (main[rows] != c)
         bits |= speaks.astype(np.int64) << j
         if c == 0:
             english_other = speaks
