@@ -294,6 +294,7 @@ def test_clients_are_consistent(t):
     birthday_passed = (c["date_of_birth"].dt.month < 12) | (c["date_of_birth"].dt.day <= 31)
     assert (c["age"] == 2025 - c["date_of_birth"].dt.year - (~birthday_passed).astype(int)).all()
     assert c["age"].between(16, 90).all()
+    assert (c["registered_on"] >= c["date_of_birth"] + pd.DateOffset(years=16)).all()  # 16 or over
     assert c["household_size"].between(1, 12).all()
     langs = c["other_languages"].dropna().str.split(";").explode()
     assert len(langs) > 0 and langs.isin(c["main_language"].cat.categories).all()
