@@ -27,17 +27,29 @@ from datawithcare.generator.tables import make_clients
 
 ROWS = 1_000_000
 FAKER_ROWS = 3_000
+REPEATS = 3
 TARGET_RATE = 1_000_000
 TARGET_SPEEDUP = 50
 TARGET_MEMORY = 1024**3
 
 
-def _time_generator(profile: dict, rows: int) -> tuple[float, float, int]:
-    """Wall-clock and CPU seconds for ``rows`` clients, and the number of columns."""
+def _time_generator(profile: dict, rows: int, repeats: int = REPEATS) -> tuple[float, float, int]:
+    """Best wall-clock and CPU seconds for ``rows`` clients over a few runs, and the number of columns.
+
+    The best of several runs is the usual way to time code on a machine that
+    is doing other work too (as ``timeit`` does).
+    """
     make_clients(profile, np.random.default_rng(0), 1_000)  # warm up imports and caches
-    start, cpu = time.perf_counter(), time.process_time()
-    frame = make_clients(profile, np.random.default_rng(2026), rows)
-    return time.perf_counter() - start, time.process_time() - cpu, frame.shape[1]
+    best_wall = best_cpu = float("inf")
+    columns = 0
+    for _ in range(repeats):
+        start, cpu = time.perf_counter(), time.process_time()
+        frame = make_clients(profile, np.random.default_rng(2026), rows)
+        best_wall = min(best_wall, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+        columns = frame.shape[1]
+        del frame
+    return best_wall, best_cpu, columns
 
 
 def _peak_memory(profile: dict, rows: int) -> int:
@@ -51,9 +63,8 @@ def _peak_memory(profile: dict, rows: int) -> int:
     return peak
 
 
-def _time_faker(profile: dict, rows: int) -> float:
+def _time_faker(profile: dict, rows: int, repeats: int = REPEATS) -> float:
     """Faker, row by row, making the same columns from the same profile."""
-    import pandas as pd
     from faker import Faker
 
     Faker.seed(2026)
@@ -79,11 +90,23 @@ def _time_faker(profile: dict, rows: int) -> float:
     codes = {b["label"]: b["code"] for b in profile["boroughs"]}
     referrals = weights((r["label"], r["weight"]) for r in profile["referral_sources"])
     sizes = weights((h["size"], h["weight"]) for h in profile["household_size"])
-    start_day = profile["period"]["start"]
-    end_day = profile["period"]["end"]
-    reference = profile["period"]["age_reference_date"]
+    period = (profile["period"]["start"], profile["period"]["end"], profile["period"]["age_reference_date"])
 
-    start = time.perf_counter()
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        _faker_rows(fake, rows, nat_weights, by_label, genders, boroughs, codes, referrals, sizes, period)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _faker_rows(
+    fake, rows, nat_weights, by_label, genders, boroughs, codes, referrals, sizes, period
+) -> None:
+    """Make ``rows`` client records with Faker, one at a time, into a DataFrame."""
+    import pandas as pd
+
+    start_day, end_day, reference = period
     records = []
     for number in range(1, rows + 1):
         nationality = fake.random_element(nat_weights)
@@ -123,7 +146,6 @@ def _time_faker(profile: dict, rows: int) -> float:
             }
         )
     pd.DataFrame.from_records(records)
-    return time.perf_counter() - start
 
 
 def _mark(ok: bool) -> str:
@@ -149,7 +171,8 @@ def run() -> str:
         "## Data generator",
         "",
         f"The clients table, {ROWS:,} rows with all {columns} columns, made in whole columns with NumPy and pandas; "
-        f"Faker made the same columns one row at a time for {FAKER_ROWS:,} rows in the same run.",
+        f"Faker made the same columns one row at a time for {FAKER_ROWS:,} rows in the same run. "
+        f"Times are the best of {REPEATS} runs.",
         "",
         "| Measure | Result | Target | Verdict |",
         "| --- | ---: | ---: | --- |",

@@ -96,12 +96,13 @@ def ids(prefix: str, digits: int, n: int) -> np.ndarray:
     return values.astype(f"U{values.dtype.itemsize}")
 
 
-def python_strings(values: np.ndarray) -> np.ndarray:
+def python_strings(values: np.ndarray, full_width: bool = False) -> np.ndarray:
     """Fixed-width NumPy text as an array of Python strings.
 
     Byte strings are joined into one buffer with a line break after each,
     decoded once and split, which is about twice as fast as converting them
-    one by one. (Values never contain line breaks or NUL bytes.)
+    one by one. (Values never contain line breaks or NUL bytes.) Say
+    ``full_width=True`` when every value fills the width, as ID numbers do.
     """
     if values.dtype.kind != "S" or len(values) == 0:
         return values.astype(object)
@@ -109,24 +110,27 @@ def python_strings(values: np.ndarray) -> np.ndarray:
     buffer = np.empty((len(values), width + 1), dtype=np.uint8)
     buffer[:, :width] = np.ascontiguousarray(values).view(np.uint8).reshape(len(values), width)
     buffer[:, width] = 10
-    pieces = buffer.tobytes().replace(b"\x00", b"").decode("utf-8").split("\n")[:-1]
+    raw = buffer.tobytes()
+    if not full_width:
+        raw = raw.replace(b"\x00", b"")  # drop the padding after shorter values
+    pieces = raw.decode("utf-8").split("\n")[:-1]
     out = np.empty(len(values), dtype=object)
     out[:] = pieces
     return out
 
 
-def text_column(values: np.ndarray, present: np.ndarray) -> pd.Series:
+def text_column(values: np.ndarray, present: np.ndarray, full_width: bool = False) -> pd.Series:
     """A pandas text column; rows where ``present`` is False are missing.
 
     ``values`` holds either a value for every row or only for the present rows.
     """
     if present.all():
-        return pd.Series(python_strings(values), dtype=object)
+        return pd.Series(python_strings(values, full_width), dtype=object)
     where = np.flatnonzero(present)
     if len(values) == len(present):
         values = values[where]
     cells = np.full(len(present), np.nan, dtype=object)
-    cells[where] = python_strings(values)
+    cells[where] = python_strings(values, full_width)
     # Plain Python strings (object dtype): pandas' own text type would check
     # every value again. load_dataset() gives the "str" type when it reads.
     return pd.Series(cells, dtype=object)
@@ -453,7 +457,9 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     return pd.DataFrame(
         {
             "client_id": text_column(
-                id_bytes(ident["client_id"]["prefix"], ident["client_id"]["digits"], n), np.ones(n, bool)
+                id_bytes(ident["client_id"]["prefix"], ident["client_id"]["digits"], n),
+                np.ones(n, bool),
+                True,
             ),
             "first_name": categorical(first_code, list(names["first_cats"])),
             "family_name": categorical(family_code, list(names["family_cats"])),
@@ -468,15 +474,16 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
             "borough_code": categorical(borough, [b["code"] for b in boroughs]),
             "phone": categorical(phone_code, phone_cats),
             "email": text_column(email, has_email),
-            "nhs_number": text_column(nhs, has_nhs),
-            "ni_number": text_column(ni, has_ni),
+            "nhs_number": text_column(nhs, has_nhs, full_width=True),
+            "ni_number": text_column(ni, has_ni, full_width=True),
             "immigration_status": categorical(status, labels_of(statuses)),
             "arrival_date": arrival,
             "registered_on": registered,
             "referral_source": categorical(referral, labels_of(profile["referral_sources"])),
             "household_size": household,
             **consent,
-        }
+        },
+        copy=False,  # every column above is new: no need to copy it again
     )
 
 
