@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from datawithcare.identifiers import (
     find_unsafe_identifiers,
@@ -212,3 +215,31 @@ def test_findings_are_listed_once_in_order():
 def test_scanner_needs_text():
     with pytest.raises(TypeError, match="needs text"):
         find_unsafe_identifiers(b"07911 123456")  # type: ignore[arg-type]
+
+
+# -- properties over many numbers -------------------------------------------------
+
+
+@given(st.integers(0, 999))
+def test_every_number_in_the_drama_ranges_is_safe(tail):
+    assert is_safe_phone(f"07700 900{tail:03d}")
+    assert is_safe_phone(f"020 7946 0{tail:03d}")
+    assert find_unsafe_identifiers(f"Phone: 07700 900{tail:03d}, office 020 7946 0{tail:03d}.") == []
+
+
+@given(st.integers(0, 999_999).filter(lambda n: not 900_000 <= n <= 900_999))
+def test_other_07700_numbers_are_found(number):
+    text = f"Call 07700 {number:06d} today"
+    assert find_unsafe_identifiers(text) == [f"07700 {number:06d}"]
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_the_generator_rule_for_nhs_numbers_always_fails_the_check(nine):
+
+    from datawithcare.generator.tables import make_nhs_numbers
+
+    numbers = make_nhs_numbers(np.random.default_rng(int(nine)), 50, "999")
+    assert not any(nhs_number_is_valid(n.decode()) for n in numbers)
+    # And the check is not trivially false: changing the last digit can make it pass.
+    valid = [d for d in range(10) if nhs_number_is_valid(nine + str(d))]
+    assert len(valid) == (0 if nhs_check(nine) == 10 else 1)
