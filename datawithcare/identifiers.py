@@ -148,7 +148,9 @@ def ni_number_could_be_valid(text: str) -> bool:
 
 # Phone-like: +44 or 0, then digits with spaces, hyphens or brackets between.
 _PHONE = re.compile(
-    r"(?<![\w.+])(?:(?:\+|00)44[\s-]?(?:\(0\)[\s-]?)?|\(?0)\d(?:\)?[\s-]?\(?\d){8,9}(?![\w.])"
+    # Not inside a longer run of digits and dashes: two dates side by side
+    # ("2023-01-02 2023-02-12") must not read as a phone number.
+    r"(?<![\w.+/:-])(?:(?:\+|00)44[\s-]?(?:\(0\)[\s-]?)?|\(?0)\d(?:\)?[\s-]?\(?\d){8,9}(?![\w./:-])"
 )
 _EMAIL = re.compile(
     r"[\w.+'-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}|[\w.+'-]+@(?:[A-Za-z0-9-]+\.)*(?:localhost)", re.ASCII

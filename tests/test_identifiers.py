@@ -243,3 +243,16 @@ def test_the_generator_rule_for_nhs_numbers_always_fails_the_check(nine):
     # And the check is not trivially false: changing the last digit can make it pass.
     valid = [d for d in range(10) if nhs_number_is_valid(nine + str(d))]
     assert len(valid) == (0 if nhs_check(nine) == 10 else 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2023-01-02 2023-02-12", "opened 2024-03-01 2024-05-02 closed", "01/02/2023 02/03/2023", "10:15 2023-01-02"],
+)
+def test_dates_side_by_side_are_not_phone_numbers(text: str) -> None:
+    assert find_unsafe_identifiers(text) == []
+
+
+def test_a_real_looking_phone_between_dates_is_still_found() -> None:
+    found = find_unsafe_identifiers("2023-01-02 call 020 7123 4567 2023-02-12")
+    assert any("7123" in item for item in found)
