@@ -25,19 +25,35 @@ def data_dir() -> Path:
     """Return the folder that holds the course datasets.
 
     This is ``datasets/`` in the course folder, unless the environment
-    variable ``DATAWITHCARE_DATA_DIR`` names another folder.
+    variable ``DATAWITHCARE_DATA_DIR`` names another folder. Where the
+    package was installed without the course folder (for example on
+    Colab), the datasets are made once from their seed into a cache
+    folder: they are the same, byte for byte, as the shipped files.
     """
     override = os.environ.get(DATA_DIR_ENV, "").strip()
-    folder = Path(override).expanduser() if override else repo_root() / "datasets"
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"The data folder {folder} does not exist. "
-            + (
+    if override:
+        folder = Path(override).expanduser()
+        if not folder.is_dir():
+            raise FileNotFoundError(
+                f"The data folder {folder} does not exist. "
                 f"Check the {DATA_DIR_ENV} setting, or remove it to use the shipped data."
-                if override
-                else "Are you running the lesson inside a copy of the course?"
             )
-        )
+        return folder
+    shipped = repo_root() / "datasets"
+    if shipped.is_dir():
+        return shipped
+    return _generated_data_dir()
+
+
+def _generated_data_dir() -> Path:
+    """Make the default datasets into a cache folder (once) and return it."""
+    from datawithcare import __version__
+    from datawithcare.generate import generate_tables, write_tables
+
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache")
+    folder = cache_home / "datawithcare" / f"datasets-{__version__}"
+    if not (folder / "datapackage.json").exists():
+        write_tables(generate_tables(), folder)
     return folder
 
 

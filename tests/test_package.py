@@ -262,3 +262,16 @@ def test_nbgitpuller_link_refuses_a_bad_path(path) -> None:
 
     with pytest.raises(ValueError):
         nbgitpuller_link("https://hub.example.org", path)
+
+
+def test_without_the_course_folder_the_data_is_made_from_its_seed(tmp_path: Path, monkeypatch) -> None:
+    """On Colab the package is installed without datasets/: the same files are made instead."""
+    shipped = paths.repo_root() / "datasets"
+    monkeypatch.delenv(paths.DATA_DIR_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(paths, "repo_root", lambda: tmp_path / "installed-copy")
+    folder = paths.data_dir()
+    assert folder.is_relative_to(tmp_path / "cache")
+    for name in ("clients.csv", "cases.csv", "maturity_cohort.csv"):
+        assert (folder / name).read_bytes() == (shipped / name).read_bytes()
+    assert paths.dataset_path("clients.csv") == folder / "clients.csv"
