@@ -36,7 +36,7 @@ def test_dataset_path_lists_what_exists(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path))
     assert paths.dataset_path("clients.csv") == tmp_path / "clients.csv"
     with pytest.raises(FileNotFoundError, match="clients.csv"):
-        paths.dataset_path("clinets.csv")
+        paths.dataset_path("clinets.csv")  # codespell:ignore
     for bad in ("", "   ", None, 3):
         with pytest.raises(ValueError):
             paths.dataset_path(bad)  # type: ignore[arg-type]
