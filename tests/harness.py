@@ -8,7 +8,10 @@ book or exercise: a check that cannot fail protects nothing.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -199,3 +202,20 @@ def content_files(root: Path = ROOT) -> list[str]:
 
 def expected_html(entry: str, build_dir: Path) -> Path:
     return build_dir / "html" / f"{entry}.html"
+
+
+def build_book(source: Path, output: Path) -> subprocess.CompletedProcess[str]:
+    """Build the book strictly (warnings are errors) into ``output``."""
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(source),
+        "--path-output",
+        str(output),
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+        "--all",
+    ]
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from harness import ROOT, content_files, expected_html, resolve_toc_entry, toc_files
+from harness import ROOT, build_book, content_files, expected_html, resolve_toc_entry, toc_files
 
 
 def test_every_toc_entry_exists() -> None:
@@ -29,23 +26,6 @@ def test_every_page_is_in_the_toc() -> None:
         f"These pages are not in _toc.yml, so a learner can never reach them: {orphans}. "
         "Add them to _toc.yml, or move downloads into a templates/ or downloads/ folder."
     )
-
-
-def build_book(source: Path, output: Path) -> subprocess.CompletedProcess[str]:
-    """Build the book strictly (warnings are errors) into ``output``."""
-    command = [
-        str(Path(sys.executable).parent / "jupyter-book"),
-        "build",
-        str(source),
-        "--path-output",
-        str(output),
-        "--warningiserror",
-        "--nitpick",
-        "--keep-going",
-        "--all",
-    ]
-    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
 
 @pytest.mark.slow

@@ -161,3 +161,18 @@ def test_wrong_solutions_and_generous_tests_are_caught(tmp_path: Path) -> None:
     result = exercises.grade("99-wrong", wrong, root=tmp_path)
     assert result.score < result.max_score
     assert source.exists()
+
+
+def test_a_broken_reference_fails_the_strict_build(tmp_path: Path) -> None:
+    from harness import build_book
+
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "_config.yml").write_text("title: Test\nexecute:\n  execute_notebooks: 'off'\n")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: index\n")
+    (book / "index.md").write_text("# Home\n\nSee {doc}`a-page-that-does-not-exist`.\n")
+    broken = build_book(book, tmp_path / "out-broken")
+    assert broken.returncode != 0
+    (book / "index.md").write_text("# Home\n\nAll links here work.\n")
+    fixed = build_book(book, tmp_path / "out-fixed")
+    assert fixed.returncode == 0, fixed.stdout[-2000:] + fixed.stderr[-2000:]
