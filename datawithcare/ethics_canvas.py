@@ -328,16 +328,57 @@ def _paragraphs(text: str) -> str:
     )
 
 
+_TODO_STYLE = "border-left: 6px solid #D55E00; padding: 0.4em 0.8em; background: #fdf0e9;"
+
+
+def _summary_body(answers: Any, h1: str, h2: str, h3: str) -> list[str]:
+    """Return the parts of the HTML summary, with the heading tags given."""
+    canvas = normalise_canvas(answers)
+    problems = check_canvas(answers)
+    esc = html.escape
+    title = esc(canvas["project"] or "Untitled plan")
+    parts = [f"<{h1}>Ethics canvas: {title}</{h1}>"]
+    if problems:
+        items = "".join(f"<li>{esc(problem)}</li>" for problem in problems)
+        parts.append(
+            f'<div class="todo" style="{_TODO_STYLE}"><p><strong>This canvas is not finished.</strong> Still to do:</p>'
+            f"<ul>{items}</ul></div>"
+        )
+    parts.append(f"<{h2}>The plan</{h2}>")
+    for key, label, _hint in PLAN_FIELDS[1:]:
+        parts.append(f"<{h3}>{esc(label)}</{h3}>{_paragraphs(canvas[key])}")
+    rows = "".join(
+        f"<tr><td>{esc(strand.title)}</td>"
+        f"<td>{esc(RISK_LEVELS.get(canvas['strands'][strand.key]['risk'], 'not rated'))}</td></tr>"
+        for strand in STRANDS
+    )
+    top = esc(RISK_LEVELS.get(highest_risk(canvas), "not rated"))
+    parts.append(
+        f"<{h2}>Risk at a glance</{h2}><p>Highest risk: <strong>{top}</strong></p>"
+        f"<table><thead><tr><th>Strand</th><th>Risk</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+    for number, strand in enumerate(STRANDS, start=1):
+        entry = canvas["strands"][strand.key]
+        risk = esc(RISK_LEVELS.get(entry["risk"], "not rated"))
+        parts.append(
+            f"<{h2}>{number}. {esc(strand.title)}</{h2}><p><em>{esc(strand.question)}</em></p>"
+            f"{_paragraphs(entry['notes'])}<p>Risk: <strong>{risk}</strong></p>"
+        )
+    decision = esc(DECISIONS.get(canvas["decision"], "not decided"))
+    parts.append(f"<{h2}>Decision</{h2}><p><strong>{decision}</strong></p>")
+    if canvas["changes"] or canvas["decision"] == "go-with-changes":
+        parts.append(f"<{h3}>Changes to make</{h3}>{_paragraphs(canvas['changes'])}")
+    parts.append("<p><em>Made with the Data with Care ethics canvas.</em></p>")
+    return parts
+
+
 def canvas_to_html(answers: Any) -> str:
     """Return a printable summary of the canvas as a complete HTML page.
 
     Everything the learner typed is escaped, so no text can change the page.
     Open the file in a browser and print it, or save it as a PDF.
     """
-    canvas = normalise_canvas(answers)
-    problems = check_canvas(answers)
-    esc = html.escape
-    title = esc(canvas["project"] or "Untitled plan")
+    title = html.escape(normalise_canvas(answers)["project"] or "Untitled plan")
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en-GB"><head><meta charset="utf-8">',
@@ -347,40 +388,26 @@ def canvas_to_html(answers: Any) -> str:
         "padding:0.3em 0.6em;text-align:left}.todo{border-left:6px solid #D55E00;"
         "padding:0.4em 0.8em;background:#fdf0e9}blockquote{margin:0}</style>",
         "</head><body>",
-        f"<h1>Ethics canvas: {title}</h1>",
+        *_summary_body(answers, "h1", "h2", "h3"),
     ]
-    if problems:
-        items = "".join(f"<li>{esc(problem)}</li>" for problem in problems)
-        parts.append(
-            f'<div class="todo"><p><strong>This canvas is not finished.</strong> Still to do:</p>'
-            f"<ul>{items}</ul></div>"
-        )
-    parts.append("<h2>The plan</h2>")
-    for key, label, _hint in PLAN_FIELDS[1:]:
-        parts.append(f"<h3>{esc(label)}</h3>{_paragraphs(canvas[key])}")
-    rows = "".join(
-        f"<tr><td>{esc(strand.title)}</td>"
-        f"<td>{esc(RISK_LEVELS.get(canvas['strands'][strand.key]['risk'], 'not rated'))}</td></tr>"
-        for strand in STRANDS
-    )
-    top = esc(RISK_LEVELS.get(highest_risk(canvas), "not rated"))
-    parts.append(
-        f"<h2>Risk at a glance</h2><p>Highest risk: <strong>{top}</strong></p>"
-        f"<table><thead><tr><th>Strand</th><th>Risk</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
-    for number, strand in enumerate(STRANDS, start=1):
-        entry = canvas["strands"][strand.key]
-        risk = esc(RISK_LEVELS.get(entry["risk"], "not rated"))
-        parts.append(
-            f"<h2>{number}. {esc(strand.title)}</h2><p><em>{esc(strand.question)}</em></p>"
-            f"{_paragraphs(entry['notes'])}<p>Risk: <strong>{risk}</strong></p>"
-        )
-    decision = esc(DECISIONS.get(canvas["decision"], "not decided"))
-    parts.append(f"<h2>Decision</h2><p><strong>{decision}</strong></p>")
-    if canvas["changes"] or canvas["decision"] == "go-with-changes":
-        parts.append(f"<h3>Changes to make</h3>{_paragraphs(canvas['changes'])}")
-    parts.append("<p><em>Made with the Data with Care ethics canvas.</em></p></body></html>")
+    parts[-1] += "</body></html>"
     return "\n".join(parts) + "\n"
+
+
+def canvas_summary_html(answers: Any) -> str:
+    """Return the summary as a bordered box to show inside a notebook.
+
+    Unlike :func:`canvas_to_html`, this is a fragment, not a page: it has no
+    style sheet that could change the page around it, and its headings are
+    small, so that in the online book they do not become headings of the
+    lesson. Learner text is escaped, as in the printable page.
+    """
+    body = "\n".join(_summary_body(answers, "h4", "h5", "h6"))
+    return f'<div class="ethics-canvas-summary" style="{SUMMARY_BOX_STYLE}">\n{body}\n</div>\n'
+
+
+#: The border and padding of the summary box shown in a notebook.
+SUMMARY_BOX_STYLE = "border: 1px solid #ccc; padding: 0.5em 1em; margin: 0.5em 0;"
 
 
 def summary_filename(answers: Any, extension: str) -> str:
@@ -641,6 +668,8 @@ __all__ = [
     "STORE_NAME",
     "STRANDS",
     "Strand",
+    "SUMMARY_BOX_STYLE",
+    "canvas_summary_html",
     "canvas_to_html",
     "canvas_to_markdown",
     "check_canvas",

@@ -246,6 +246,30 @@ def test_html_summary_of_unfinished_canvas():
     assert "Highest risk: <strong>not rated</strong>" in page
 
 
+def test_summary_box_is_a_fragment_with_small_headings():
+    box = ec.canvas_summary_html(ec.sample_canvas())
+    assert box.startswith('<div class="ethics-canvas-summary"')
+    assert box.rstrip().endswith("</div>")
+    # No page, no style sheet that could restyle the book or the notebook around it.
+    for page_only in ("<!DOCTYPE", "<html", "<body", "<style", "<title"):
+        assert page_only not in box
+    # Headings start at h4, so they never look like the lesson's own headings.
+    assert not re.search(r"<h[1-3][ >]", box)
+    assert "<h4>Ethics canvas: Yearly report to our main funder</h4>" in box
+    assert box.count("<h5>") == 3 + len(ec.STRANDS)
+    assert "Highest risk: <strong>High</strong>" in box
+
+
+def test_summary_box_escapes_and_shows_what_is_missing():
+    canvas = ec.empty_canvas()
+    canvas["project"] = "<b>Food bank</b> survey"
+    box = ec.canvas_summary_html(canvas)
+    assert "<b>Food bank</b>" not in box
+    assert "&lt;b&gt;Food bank&lt;/b&gt; survey" in box
+    assert "This canvas is not finished" in box
+    assert box.count("<em>(not answered)</em>") == 3 + len(ec.STRANDS)
+
+
 def test_html_keeps_paragraphs():
     canvas = _complete()
     canvas["purpose"] = "One paragraph here.\nSame paragraph.\n\nSecond paragraph here."
