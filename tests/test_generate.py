@@ -733,3 +733,84 @@ def test_profile_rule_names_are_checked(tmp_path):
 
     with pytest.raises(ProfileError, match=r"genders\[0\].names should be female, male or any"):
         load_profile(write_profile(tmp_path, bad_names))
+
+
+# -- the fast helpers give exactly what the plain NumPy calls give ------------
+
+
+@pytest.mark.parametrize(
+    "weights", [[1], [4, 1], [70, 8, 10, 6, 6], [1e-9, 5, 0, 0, 3, 1e-12, 2], list(range(1, 41))]
+)
+def test_choose_draws_what_rng_choice_draws(weights):
+    from datawithcare.generator.tables import choose, probs
+
+    fast = choose(np.random.default_rng(11), 50_000, weights)
+    plain = np.random.default_rng(11).choice(len(weights), size=50_000, p=probs(weights))
+    assert fast.dtype == plain.dtype
+    np.testing.assert_array_equal(fast, plain)
+
+
+def test_search_right_matches_searchsorted_on_edges_and_ties():
+    from datawithcare.generator.tables import search_right
+
+    rng = np.random.default_rng(5)
+    edges = np.sort(np.concatenate([rng.random(300) * 50, [10.0, 10.0, 10.0], np.full(40, 25.5)]))
+    # Numbers exactly on edges, just beside them, outside the range, and random.
+    u = np.concatenate(
+        [
+            edges,
+            np.nextafter(edges, -np.inf),
+            np.nextafter(edges, np.inf),
+            [-1.0, 0.0, 50.0, 99.0],
+            rng.random(20_000) * 52 - 1,
+        ]
+    )
+    np.testing.assert_array_equal(search_right(edges, u), np.searchsorted(edges, u, side="right"))
+
+    # One sorted list per group; each number uses its group's list.
+    matrix = np.sort(rng.random((6, 9)), axis=1)
+    matrix[2] = 0.5  # every edge the same
+    groups = rng.integers(0, 6, size=20_000)
+    u = rng.random(20_000)
+    expected = np.array(
+        [np.searchsorted(matrix[g], x, side="right") for g, x in zip(groups[:2000], u[:2000], strict=True)]
+    )
+    np.testing.assert_array_equal(search_right(matrix, u, groups)[:2000], expected)
+
+
+def test_digit_codes_and_python_strings():
+    from datawithcare.generator.tables import digit_codes, python_strings, text_column
+
+    numbers = np.array([0, 7, 42, 9999, 10_000, 123_456_789, 999_999_999])
+    for width in (1, 3, 4, 5, 9, 10):
+        small = numbers[numbers < 10**width]
+        text = digit_codes(small, width).view(f"S{width}").ravel().astype(str)
+        assert text.tolist() == [f"{x:0{width}d}" for x in small.tolist()]
+    strings = python_strings(np.array([b"QQ123456A", b"", b"ab"]))
+    assert strings.tolist() == ["QQ123456A", "", "ab"] and all(type(s) is str for s in strings)
+    column = text_column(
+        np.array([b"0123456789", b"9999999999"]), np.array([True, False, True]), full_width=True
+    )
+    assert (
+        column.dtype == object and column.tolist()[::2] == ["0123456789", "9999999999"] and pd.isna(column[1])
+    )
+
+
+def test_big_client_tables_keep_their_promises():
+    """Big runs use every fast path (many row blocks, wide client numbers): check what they make."""
+    from datawithcare.generator.tables import make_clients
+
+    clients = make_clients(load_profile(), np.random.default_rng(2026), 200_000)
+    assert clients["client_id"].iloc[[0, -1]].tolist() == ["C000001", "C200000"]
+    assert clients["client_id"].is_unique
+    assert clients["nhs_number"].dropna().str.fullmatch(r"999\d{7}").all()
+    assert not clients["nhs_number"].dropna().map(nhs_number_is_valid).any()
+    assert clients["ni_number"].dropna().str.fullmatch(r"QQ\d{6}[A-D]").all()
+    assert clients["email"].dropna().map(is_safe_email).all()
+    speaks_main_as_other = [
+        main in str(other).split(";")
+        for main, other in zip(
+            clients["main_language"][:5000], clients["other_languages"][:5000], strict=True
+        )
+    ]
+    assert not any(speaks_main_as_other)

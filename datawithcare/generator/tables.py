@@ -16,6 +16,8 @@ import pandas as pd
 
 DAY = np.timedelta64(1, "D")
 YEAR_DAYS = 365.2425
+#: Rows handled together where a step needs several numbers per row.
+ROW_BLOCK = 8_192
 
 
 # -- small helpers -----------------------------------------------------------
@@ -31,30 +33,53 @@ def probs(weights: Any) -> np.ndarray:
     return array / array.sum()
 
 
+def search_right(edges: np.ndarray, u: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """``np.searchsorted(edges[rows[i]], u[i], side="right")`` for every i: the same answers, faster.
+
+    ``edges`` is one sorted list of numbers, or a matrix with one sorted list
+    per row (then ``rows`` says which list each ``u`` uses). A binary search
+    for a million random numbers jumps around memory; instead a small table
+    says, for each of a few thousand equal slices of the range, how many
+    edges certainly lie below any number in that slice. Each answer then
+    steps up one edge at a time while the next edge is still at most ``u``;
+    few answers need a step, and the steps only visit the rows that still move.
+    """
+    edges = np.atleast_2d(np.asarray(edges, dtype=float))
+    rows = np.zeros(len(u), dtype=np.intp) if rows is None else rows
+    first, last = edges.min(), edges.max()
+    slices = max(64, 4 * edges.shape[1]) if last > first else 1
+    scale = slices / (last - first) if last > first else 0.0
+    # Rounding can put a number one slice too high, so each slice's count is
+    # taken at the start of the slice below it: always a count from below.
+    starts = first + (np.arange(slices) - 1) / scale if scale else np.array([-np.inf])
+    below = np.array([np.searchsorted(sorted_list, starts, side="right") for sorted_list in edges])
+    where = np.clip((u - first) * scale, 0, slices - 1).astype(np.intp)
+    found = below[rows, where]
+    padded = np.hstack([edges, np.full((len(edges), 1), np.inf)])
+    moving = np.flatnonzero(padded[rows, found] <= u)
+    while moving.size:  # one pass per step, over the rows still moving
+        found[moving] += 1
+        moving = moving[padded[rows[moving], found[moving]] <= u[moving]]
+    return found
+
+
 def choose(rng: np.random.Generator, n: int, weights: Any) -> np.ndarray:
-    """Codes 0..k-1 drawn with the given relative weights."""
-    return rng.choice(len(probs(weights)), size=n, p=probs(weights))
+    """Codes 0..k-1 drawn with the given relative weights.
+
+    The same codes as ``rng.choice(k, size=n, p=probs(weights))`` (the same
+    cumulative sums and the same uniform numbers), found with ``search_right``.
+    """
+    cdf = probs(weights).cumsum()
+    cdf /= cdf[-1]
+    return search_right(cdf, rng.random(n))
 
 
-def rows_by_group(groups: np.ndarray, k: int) -> list[np.ndarray]:
-    """Row numbers for each group 0..k-1, found with one sort instead of k scans."""
-    small = groups.astype(np.int16) if k < 32767 else groups
-    order = np.argsort(small, kind="stable")  # a radix sort on small integers
-    bounds = np.searchsorted(small[order], np.arange(k + 1))
-    return [order[bounds[g] : bounds[g + 1]] for g in range(k)]
-
-
-def choose_given(
-    rng: np.random.Generator, groups: np.ndarray, matrix: np.ndarray, by_group: list[np.ndarray] | None = None
-) -> np.ndarray:
+def choose_given(rng: np.random.Generator, groups: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     """For each row, a code drawn from the row of ``matrix`` picked by ``groups``."""
     cum = np.cumsum(matrix / matrix.sum(axis=1, keepdims=True), axis=1)
     cum[:, -1] = 1.0
     u = rng.random(len(groups))
-    out = np.empty(len(groups), dtype=np.int64)
-    for g, rows in enumerate(by_group if by_group is not None else rows_by_group(groups, matrix.shape[0])):
-        out[rows] = np.searchsorted(cum[g], u[rows], side="right")
-    return np.minimum(out, matrix.shape[1] - 1)
+    return np.minimum(search_right(cum, u, groups), matrix.shape[1] - 1)
 
 
 def weight_matrix(items: list[dict], key: str, labels: list[str]) -> np.ndarray:
@@ -66,12 +91,25 @@ def labels_of(items: list[dict]) -> list[str]:
     return [item["label"] for item in items]
 
 
-def digits_of(numbers: np.ndarray, width: int) -> np.ndarray:
-    """The decimal digits of whole numbers, as rows of a matrix, zero-padded to ``width``."""
+#: The text "0000" to "9999" as rows of ASCII codes, so that numbers become
+#: text four digits at a time (one lookup instead of four divisions).
+FOUR_DIGITS = np.frombuffer(
+    "".join(f"{i:04d}" for i in range(10_000)).encode("ascii"), dtype=np.uint8
+).reshape(10_000, 4)
+
+
+def digit_codes(numbers: np.ndarray, width: int) -> np.ndarray:
+    """Whole numbers as rows of ASCII digit codes, zero-padded to ``width``.
+
+    For example 42 with width 6 gives the codes of "000042". Works four
+    digits at a time, from the right: one pass per four digits, never per number.
+    """
     numbers = np.asarray(numbers, dtype=np.int64)
     out = np.empty((len(numbers), width), dtype=np.uint8)
-    for j in range(width - 1, -1, -1):  # one pass per digit position, never per number
-        numbers, out[:, j] = np.divmod(numbers, 10)
+    for end in range(width, 0, -4):
+        numbers, last_four = np.divmod(numbers, 10_000)
+        take = min(4, end)
+        out[:, end - take : end] = FOUR_DIGITS[last_four, 4 - take :]
     return out
 
 
@@ -86,7 +124,7 @@ def id_bytes(prefix: str, digits: int, n: int) -> np.ndarray:
     width = max(digits, len(str(n)))
     head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
     return ascii_text(
-        np.hstack([np.broadcast_to(head, (n, len(head))), digits_of(np.arange(1, n + 1), width) + 48])
+        np.hstack([np.broadcast_to(head, (n, len(head))), digit_codes(np.arange(1, n + 1), width)])
     )
 
 
@@ -104,6 +142,8 @@ def python_strings(values: np.ndarray, full_width: bool = False) -> np.ndarray:
     one by one. (Values never contain line breaks or NUL bytes.) Say
     ``full_width=True`` when every value fills the width, as ID numbers do.
     """
+    if values.dtype.kind == "O":
+        return values
     if values.dtype.kind != "S" or len(values) == 0:
         return values.astype(object)
     width = values.dtype.itemsize
@@ -113,10 +153,9 @@ def python_strings(values: np.ndarray, full_width: bool = False) -> np.ndarray:
     raw = buffer.tobytes()
     if not full_width:
         raw = raw.replace(b"\x00", b"")  # drop the padding after shorter values
-    pieces = raw.decode("utf-8").split("\n")[:-1]
-    out = np.empty(len(values), dtype=object)
-    out[:] = pieces
-    return out
+    pieces = raw.decode("utf-8").split("\n")
+    pieces.pop()  # the empty piece after the last line break
+    return np.fromiter(pieces, dtype=object, count=len(values))  # faster than out[:] = pieces
 
 
 def text_column(values: np.ndarray, present: np.ndarray, full_width: bool = False) -> pd.Series:
@@ -202,7 +241,7 @@ class DaySampler:
         lo, hi = self.index(low), self.index(high)
         hi = np.maximum(hi, lo)
         u = self.cum[lo] + rng.random(len(lo)) * (self.cum[hi + 1] - self.cum[lo])
-        picked = np.searchsorted(self.cum, u, side="right") - 1
+        picked = search_right(self.cum, u) - 1
         return self.days[np.clip(picked, lo, hi)]
 
     def day_number(self, dates: np.ndarray) -> np.ndarray:
@@ -279,11 +318,11 @@ def nhs_check_digit(first_nine: np.ndarray) -> np.ndarray:
 def make_nhs_numbers(rng: np.random.Generator, n: int, prefix: str) -> np.ndarray:
     """Ten-digit numbers starting with ``prefix`` whose check digit is always wrong (as bytes)."""
     lead = np.array([int(c) for c in prefix], dtype=np.int64)
-    body = rng.integers(0, 10, size=(n, 9 - len(prefix))).astype(np.uint8)
+    body = rng.integers(0, 10, size=(n, 9 - len(prefix)))
     weights = np.arange(10, 1, -1)
-    total = np.full(n, int((lead * weights[: len(lead)]).sum()), dtype=np.int64)
-    for j in range(body.shape[1]):  # nine digit positions at most, never a loop over people
-        total += body[:, j].astype(np.int64) * weights[len(lead) + j]
+    # The weighted sum of the first nine digits: one matrix product for all rows.
+    total = int((lead * weights[: len(lead)]).sum()) + body @ weights[len(lead) :]
+    body = body.astype(np.uint8)
     valid = 11 - total % 11
     valid = np.where(valid == 11, 0, valid)
     # Any digit is wrong when no valid digit exists (10); otherwise shift away from it.
@@ -299,7 +338,7 @@ def make_ni_numbers(rng: np.random.Generator, n: int, prefix: str) -> np.ndarray
     """prefix + six digits + A-D, for example QQ123456C (as bytes)."""
     matrix = np.empty((n, len(prefix) + 7), dtype=np.uint8)
     matrix[:, : len(prefix)] = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
-    matrix[:, len(prefix) : -1] = digits_of(rng.integers(0, 1_000_000, size=n), 6) + 48
+    matrix[:, len(prefix) : -1] = digit_codes(rng.integers(0, 1_000_000, size=n), 6)
     matrix[:, -1] = rng.integers(0, 4, size=n).astype(np.uint8) + ord("A")
     return ascii_text(matrix)
 
@@ -312,7 +351,7 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     genders = labels_of(profile["genders"])
 
     nat = choose(rng, n, [x["weight"] for x in nats])
-    gender = choose_given(rng, nat, weight_matrix(nats, "genders", genders), rows_by_group(nat, len(nats)))
+    gender = choose_given(rng, nat, weight_matrix(nats, "genders", genders))
 
     bands = profile["age_bands"]
     band = choose(rng, n, [b["weight"] for b in bands])
@@ -333,31 +372,30 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     nat, gender, dob, registered = nat[order], gender[order], dob[order], registered[order]
     age = age_at(dob, ref)
 
-    by_nat = rows_by_group(nat, len(nats))
-    status = choose_given(rng, nat, weight_matrix(nats, "statuses", labels_of(statuses)), by_nat)
+    status = choose_given(rng, nat, weight_matrix(nats, "statuses", labels_of(statuses)))
 
     # Languages: a main language, then any others (a set, coded as bits).
     langs = language_list(profile)
     main_matrix = np.array([[float(x["main_languages"].get(lang, 0)) for lang in langs] for x in nats])
-    main = choose_given(rng, nat, main_matrix, by_nat)
+    main = choose_given(rng, nat, main_matrix)
     other_matrix = np.array([[float(x["other_languages"].get(lang, 0)) for lang in langs] for x in nats])
     other_matrix[:, 0] = profile["english_as_other_language"]
     columns = np.flatnonzero(other_matrix.max(axis=0) > 0)
-    draws = rng.random((n, len(columns)))
-    bits = np.zeros(n, dtype=np.int64)
+    chance = other_matrix[:, columns]  # nationalities x languages that anyone speaks as another
+    place = np.left_shift(1, np.arange(len(columns), dtype=np.int64))  # language j is bit j
+    bits = np.empty(n, dtype=np.int64)
+    # One chance per person and language, drawn in blocks of rows: the same
+    # numbers in the same order as one big draw, but each block stays in the
+    # processor's cache and memory stays small. Nobody speaks their main
+    # language as another one, and a chance of 0 is never met.
+    for low in range(0, n, ROW_BLOCK):  # blocks of thousands of rows, never one person at a time
+        high = min(low + ROW_BLOCK, n)
+        speaks = rng.random((high - low, len(columns))) < chance[nat[low:high]]
+        speaks &= main[low:high, None] != columns
+        bits[low:high] = speaks @ place
     english_other = np.zeros(n, dtype=bool)
-    for j, c in enumerate(columns):  # one pass per language, never per person
-        groups = np.flatnonzero(other_matrix[:, c] > 0)
-        if len(groups) == len(nats):
-            speaks = (draws[:, j] < other_matrix[nat, c]) & (main != c)
-        else:  # only people of the nationalities where this language is spoken
-            rows = np.concatenate([by_nat[g] for g in groups])
-            speaks = np.zeros(n, dtype=bool)
-            speaks[rows] = (draws[rows, j] < other_matrix[nat[rows], c]) & (main[rows] != c)
-        bits |= speaks.astype(np.int64) << j
-        if c == 0:
-            english_other = speaks
-    del draws
+    if columns[0] == 0:  # English is column 0 of langs
+        english_other = (bits & 1).astype(bool)
     if len(columns) <= 20:
         # A lookup table is much faster than sorting a million numbers.
         seen = np.zeros(1 << len(columns), dtype=bool)
@@ -435,12 +473,13 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
         [
             f"{first_clean[p // len(family_clean)]}.{family_clean[p % len(family_clean)]}"
             for p in pairs.tolist()
-        ]
+        ],
+        dtype=object,
     )
-    endings = np.array([f"{k or ''}@{d}" for k in range(100) for d in domains])
-    if all(s.isascii() for s in (*first_clean, *family_clean, *domains)):
-        pair_text, endings = pair_text.astype("S"), endings.astype("S")  # a quarter of the memory
-    email = np.strings.add(pair_text[pair_index], endings[(number * len(domains) + domain)[has_email]])
+    endings = np.array([f"{k or ''}@{d}" for k in range(100) for d in domains], dtype=object)
+    # Adding two arrays of Python strings joins them pair by pair, in NumPy's
+    # C loop: each e-mail address is made once, straight as a Python string.
+    email = np.add(pair_text[pair_index], endings[(number * len(domains) + domain)[has_email]])
 
     has_nhs = rng.random(n) < np.array([s["has_nhs_number"] for s in statuses])[status]
     nhs = make_nhs_numbers(rng, n, ident["nhs_prefix"])
