@@ -770,7 +770,7 @@ def test_search_right_matches_searchsorted_on_edges_and_ties():
     # One sorted list per group; each number uses its group's list.
     matrix = np.sort(rng.random((6, 9)), axis=1)
     matrix[2] = 0.5  # every edge the same
-    groups = rng.integers(0, 6, size=20_000)
+    groups = rng.integers(0, 6, size=20_000).astype(np.int8)  # as category codes are
     u = rng.random(20_000)
     expected = np.array(
         [np.searchsorted(matrix[g], x, side="right") for g, x in zip(groups[:2000], u[:2000], strict=True)]
