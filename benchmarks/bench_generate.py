@@ -20,9 +20,11 @@ import tracemalloc
 from collections import OrderedDict
 
 import numpy as np
+import pandas as pd
 
 from datawithcare.generate import generate_tables
 from datawithcare.generator.profile import load_profile
+from datawithcare.generator.schema import table_schemas
 from datawithcare.generator.tables import make_clients
 
 ROWS = 1_000_000
@@ -33,11 +35,17 @@ TARGET_SPEEDUP = 50
 TARGET_MEMORY = 1024**3
 
 
+def _shipped_columns(profile: dict) -> list[str]:
+    """The columns of the clients table as the course ships it (datasets/clients.csv)."""
+    return [field.name for field in table_schemas(profile)["clients"].fields]
+
+
 def _time_generator(profile: dict, rows: int, repeats: int = REPEATS) -> tuple[float, float, int]:
     """Best wall-clock and CPU seconds for ``rows`` clients over a few runs, and the number of columns.
 
     The best of several runs is the usual way to time code on a machine that
-    is doing other work too (as ``timeit`` does).
+    is doing other work too (as ``timeit`` does). Each run must make every
+    column of the shipped clients table, and exactly ``rows`` rows.
     """
     make_clients(profile, np.random.default_rng(0), 1_000)  # warm up imports and caches
     best_wall = best_cpu = float("inf")
@@ -47,6 +55,8 @@ def _time_generator(profile: dict, rows: int, repeats: int = REPEATS) -> tuple[f
         frame = make_clients(profile, np.random.default_rng(2026), rows)
         best_wall = min(best_wall, time.perf_counter() - start)
         best_cpu = min(best_cpu, time.process_time() - cpu)
+        if list(frame.columns) != _shipped_columns(profile) or len(frame) != rows:
+            raise AssertionError("The benchmark must make every column of the shipped clients table.")
         columns = frame.shape[1]
         del frame
     return best_wall, best_cpu, columns
@@ -95,17 +105,19 @@ def _time_faker(profile: dict, rows: int, repeats: int = REPEATS) -> float:
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
-        _faker_rows(fake, rows, nat_weights, by_label, genders, boroughs, codes, referrals, sizes, period)
+        frame = _faker_rows(
+            fake, rows, nat_weights, by_label, genders, boroughs, codes, referrals, sizes, period
+        )
         best = min(best, time.perf_counter() - start)
+        if list(frame.columns) != _shipped_columns(profile):
+            raise AssertionError("Faker must make the same columns as the generator.")
     return best
 
 
 def _faker_rows(
     fake, rows, nat_weights, by_label, genders, boroughs, codes, referrals, sizes, period
-) -> None:
+) -> pd.DataFrame:
     """Make ``rows`` client records with Faker, one at a time, into a DataFrame."""
-    import pandas as pd
-
     start_day, end_day, reference = period
     records = []
     for number in range(1, rows + 1):
@@ -116,7 +128,7 @@ def _faker_rows(
         age = reference.year - born.year - ((reference.month, reference.day) < (born.month, born.day))
         registered = fake.date_between(start_day, end_day)
         records.append(
-            {
+            {  # the same columns, in the same order, as the shipped clients table
                 "client_id": f"C{number:05d}",
                 "first_name": first,
                 "family_name": family,
@@ -145,27 +157,33 @@ def _faker_rows(
                 "consent_case_study": fake.boolean(21),
             }
         )
-    pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records)
 
 
 def _mark(ok: bool) -> str:
     return "pass" if ok else "FAIL"
 
 
+def _load() -> str:
+    """The machine's load averages over 1, 5 and 15 minutes."""
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def run() -> str:
     """Run the benchmark and return a Markdown report."""
     profile = load_profile()
-    load_before = os.getloadavg()[0]
-    gen_seconds, gen_cpu, columns = _time_generator(profile, ROWS)
+    load_before = _load()
+    gen_seconds, gen_cpu, columns = _time_generator(profile, ROWS, REPEATS)
     rate = ROWS / gen_seconds
     peak = _peak_memory(profile, ROWS)
-    faker_seconds = _time_faker(profile, FAKER_ROWS)
+    faker_seconds = _time_faker(profile, FAKER_ROWS, REPEATS)
     faker_rate = FAKER_ROWS / faker_seconds
     speedup = rate / faker_rate
     start = time.perf_counter()
     generate_tables()
     default_seconds = time.perf_counter() - start
     max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load_after = _load()
 
     lines = [
         "## Data generator",
@@ -186,10 +204,13 @@ def run() -> str:
         f"{_mark(peak <= TARGET_MEMORY)} |",
         f"| Whole process, largest size in memory (ru_maxrss) | {max_rss_mb:,.0f} MB | | |",
         f"| Default run (`make data`: every table, about 2,000 clients) | {default_seconds:.2f} s | | |",
+        f"| Machine load (1, 5, 15 minute averages; {os.cpu_count()} CPU cores) | "
+        f"{load_before} at the start, {load_after} at the end | | |",
         "",
-        f"The machine's load average was {load_before:.1f} when the timing started "
-        f"({os.cpu_count()} CPU cores). Times depend on the machine and on what else it is doing; "
-        "the verdicts use wall-clock time, so run `make bench` on a quiet machine before comparing numbers.",
+        "Times depend on the machine and on what else it is doing. A load above the number of "
+        "CPU cores means other programs were waiting for the processor too, so wall-clock times "
+        "are longer than on a quiet machine. The verdicts use wall-clock time, so run `make bench` "
+        "on a quiet machine before comparing numbers.",
     ]
     return "\n".join(lines)
 

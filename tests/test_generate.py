@@ -814,3 +814,33 @@ def test_big_client_tables_keep_their_promises():
         )
     ]
     assert not any(speaks_main_as_other)
+
+
+@pytest.mark.parametrize("size", [1, 7, 100_000, 2**40])
+def test_distinct_is_np_unique_with_inverse(size):
+    from datawithcare.generator.tables import distinct
+
+    values = np.random.default_rng(3).integers(0, min(size, 5_000), size=20_000) * (size // min(size, 5_000))
+    found, inverse = distinct(values, size)
+    expected, expected_inverse = np.unique(values, return_inverse=True)
+    np.testing.assert_array_equal(found, expected)
+    np.testing.assert_array_equal(inverse, expected_inverse)
+    np.testing.assert_array_equal(found[inverse], values)
+
+
+def test_generator_benchmark_reports_every_measure_and_the_load(monkeypatch):
+    """A tiny run of the benchmark: same columns as the shipped table, load shown in the table."""
+    from benchmarks import bench_generate
+
+    monkeypatch.setattr(bench_generate, "ROWS", 5_000)
+    monkeypatch.setattr(bench_generate, "FAKER_ROWS", 20)
+    monkeypatch.setattr(bench_generate, "REPEATS", 1)
+    report = bench_generate.run()
+    shipped = pd.read_csv(DATASETS / "clients.csv", nrows=1).columns
+    assert f"all {len(shipped)} columns" in report
+    for measure in ("Generator speed", "Faker speed", "Generator / Faker", "Peak memory", "Machine load"):
+        assert f"| {measure}" in report, measure
+    assert re.search(
+        r"\| Machine load .* \| [\d.]+, [\d.]+, [\d.]+ at the start, [\d.]+, [\d.]+, [\d.]+ at the end \|",
+        report,
+    )
