@@ -844,3 +844,14 @@ def test_generator_benchmark_reports_every_measure_and_the_load(monkeypatch):
         r"\| Machine load .* \| [\d.]+, [\d.]+, [\d.]+ at the start, [\d.]+, [\d.]+, [\d.]+ at the end \|",
         report,
     )
+
+
+def test_a_profile_where_nobody_speaks_another_language(tmp_path):
+    def monolingual(d):
+        d["english_as_other_language"] = 0
+        for nat in d["nationalities"]:
+            nat["other_languages"] = {}
+
+    clients = generate_tables(seed=4, profile=write_profile(tmp_path, monolingual))["clients"]
+    assert clients["other_languages"].isna().all()
+    assert clients["main_language"].notna().all()

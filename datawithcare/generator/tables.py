@@ -3,7 +3,13 @@
 Each ``make_*`` function takes the profile, its own random generator and
 the tables it depends on, and returns a DataFrame. Work is done on whole
 columns at once; the only Python loops run over things in the profile
-(nationalities, activities, terms, sessions), never over people.
+(nationalities, activities, terms, sessions) or over blocks of thousands of
+rows, never over people one at a time.
+
+Speed matters because forks use the same code for a million rows (see
+``benchmarks/bench_generate.py``). The fast helpers here (``search_right``,
+``distinct``, ``digit_codes``, ``python_strings``) give exactly what the plain
+NumPy calls give, so the same profile and seed always make the same files.
 """
 
 from __future__ import annotations
@@ -428,7 +434,7 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
         speaks &= main[low:high, None] != columns
         bits[low:high] = speaks @ place
     english_other = np.zeros(n, dtype=bool)
-    if columns[0] == 0:  # English is column 0 of langs
+    if len(columns) and columns[0] == 0:  # English is column 0 of langs
         english_other = (bits & 1).astype(bool)
     masks, inverse = distinct(bits, 1 << len(columns))
     combos = [";".join(langs[c] for j, c in enumerate(columns) if (int(m) >> j) & 1) for m in masks]
