@@ -61,14 +61,17 @@ def search_right(edges: np.ndarray, u: np.ndarray, rows: np.ndarray | None = Non
     starts = first + (np.arange(slices) - 0.01) / scale if scale else np.array([-np.inf])
     below = np.concatenate([np.searchsorted(sorted_list, starts, side="right") for sorted_list in edges])
     padded = np.hstack([edges, np.full((len(edges), 1), np.inf)]).ravel()  # a last edge nothing reaches
-    spot = (u - first) * scale
+    spot = u - first  # which slice each number falls in
+    spot *= scale
     np.clip(spot, 0, slices - 1, out=spot)
     spot = spot.astype(np.intp)
     if rows is None:
-        found, offset = below[spot], 0
+        offset = 0
     else:
         rows = rows.astype(np.intp)  # category codes may be int8: too small to multiply
-        found, offset = below[spot + rows * slices], rows * (width + 1)
+        spot += rows * slices
+        offset = rows * (width + 1)
+    found = below[spot]
     moving = np.flatnonzero(padded[found + offset] <= u)
     while moving.size:  # one pass per step, over the answers still moving
         found[moving] += 1
@@ -185,10 +188,11 @@ def python_strings(values: np.ndarray, full_width: bool = False) -> np.ndarray:
     buffer = np.empty((len(values), width + 1), dtype=np.uint8)
     buffer[:, :width] = np.ascontiguousarray(values).view(np.uint8).reshape(len(values), width)
     buffer[:, width] = 10
-    raw = buffer.tobytes()
-    if not full_width:
-        raw = raw.replace(b"\x00", b"")  # drop the padding after shorter values
-    pieces = raw.decode("utf-8").split("\n")
+    if full_width:
+        text = str(buffer.data, "utf-8")  # decoded straight from NumPy's memory
+    else:
+        text = buffer.tobytes().replace(b"\x00", b"").decode("utf-8")  # drop the padding after shorter values
+    pieces = text.split("\n")
     pieces.pop()  # the empty piece after the last line break
     return np.fromiter(pieces, dtype=object, count=len(values))  # faster than out[:] = pieces
 
