@@ -281,12 +281,16 @@ class DaySampler:
         return np.clip((dates - self.start).astype(np.int64), 0, len(self.days) - 1)
 
     def between(self, rng: np.random.Generator, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-        """One day per row, from low to high inclusive (datetime64[D] arrays)."""
+        """One day per row, from low to high inclusive (datetime64[D]; ``high`` may be one day for all)."""
         lo, hi = self.index(low), self.index(high)
         hi = np.maximum(hi, lo)
-        u = self.cum[lo] + rng.random(len(lo)) * (self.cum[hi + 1] - self.cum[lo])
-        picked = search_right(self.cum, u) - 1
-        return self.days[np.clip(picked, lo, hi)]
+        base = self.cum[lo]
+        u = rng.random(len(lo))  # then u = base + u * (cum[hi + 1] - base), worked in place
+        u *= self.cum[hi + 1] - base
+        u += base
+        picked = search_right(self.cum, u)
+        picked -= 1
+        return self.days[np.clip(picked, lo, hi, out=picked)]
 
     def day_number(self, dates: np.ndarray) -> np.ndarray:
         """Days since the start, as small integers (fast to sort)."""
@@ -362,18 +366,22 @@ def nhs_check_digit(first_nine: np.ndarray) -> np.ndarray:
 def make_nhs_numbers(rng: np.random.Generator, n: int, prefix: str) -> np.ndarray:
     """Ten-digit numbers starting with ``prefix`` whose check digit is always wrong (as bytes)."""
     lead = np.array([int(c) for c in prefix], dtype=np.int64)
-    body = rng.integers(0, 10, size=(n, 9 - len(prefix)))
     weights = np.arange(10, 1, -1)
-    # The weighted sum of the first nine digits: one matrix product for all rows.
-    total = int((lead * weights[: len(lead)]).sum()) + body @ weights[len(lead) :]
-    body = body.astype(np.uint8)
+    lead_total = int((lead * weights[: len(lead)]).sum())
+    matrix = np.empty((n, 10), dtype=np.uint8)
+    matrix[:, : len(lead)] = lead + 48
+    total = np.empty(n, dtype=np.int64)  # the weighted sum of the first nine digits
+    # The other digits, drawn in blocks of rows (the same numbers as one big
+    # draw), so that no block leaves the processor's cache.
+    for low in range(0, n, ROW_BLOCK):  # blocks of thousands of rows, never one person at a time
+        high = min(low + ROW_BLOCK, n)
+        body = rng.integers(0, 10, size=(high - low, 9 - len(lead)))
+        total[low:high] = lead_total + body @ weights[len(lead) :]
+        matrix[low:high, len(lead) : 9] = body + 48
     valid = 11 - total % 11
     valid = np.where(valid == 11, 0, valid)
     # Any digit is wrong when no valid digit exists (10); otherwise shift away from it.
     wrong = np.where(valid == 10, rng.integers(0, 10, size=n), (valid + rng.integers(1, 10, size=n)) % 10)
-    matrix = np.empty((n, 10), dtype=np.uint8)
-    matrix[:, : len(lead)] = lead + 48
-    matrix[:, len(lead) : 9] = body + 48
     matrix[:, 9] = wrong + 48
     return ascii_text(matrix)
 
@@ -409,7 +417,7 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     sampler = DaySampler(
         start, end, season["registrations_by_month"], season["by_year"], season.get("open_by_weekday")
     )
-    registered = sampler.between(rng, np.maximum(sixteen, start), np.full(n, end))
+    registered = sampler.between(rng, np.maximum(sixteen, start), end)
 
     # Client numbers follow the order people registered in.
     order = np.argsort(sampler.day_number(registered), kind="stable")  # a radix sort on small integers
