@@ -9,6 +9,7 @@ blindness.
 from __future__ import annotations
 
 import matplotlib as mpl
+import pandas as pd
 from cycler import cycler
 
 #: The Okabe-Ito colours (Okabe and Ito, 2008), in the order charts use them.
@@ -22,6 +23,11 @@ PALETTE: dict[str, str] = {
     "yellow": "#F0E442",
     "black": "#000000",
 }
+
+#: The widest text cell a table shows in full. pandas cuts text after 50
+#: characters by default ("Staff or volunteers see immigration status and..."),
+#: which hides the words a lesson asks the learner to read.
+TABLE_TEXT_WIDTH = 200
 
 #: Colours for a sequence of levels (for example maturity levels 1 to 5),
 #: light to dark, distinct in greyscale as well as in colour.
@@ -54,8 +60,13 @@ COURSE_RC: dict[str, object] = {
 
 
 def use_course_style() -> None:
-    """Apply the course chart style to every matplotlib chart from now on."""
+    """Apply the course style from now on.
+
+    Every matplotlib chart gets the course chart style, and tables show
+    text of up to ``TABLE_TEXT_WIDTH`` characters in full, not cut short.
+    """
     mpl.rcParams.update(COURSE_RC)
+    pd.set_option("display.max_colwidth", TABLE_TEXT_WIDTH)
 
 
 def course_colours(n: int) -> list[str]:

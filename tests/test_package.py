@@ -57,6 +57,20 @@ def test_course_style_sets_palette_and_readable_text() -> None:
     mpl.rcdefaults()
 
 
+def test_course_style_shows_table_text_in_full() -> None:
+    import pandas as pd
+
+    risk = "Staff or volunteers see immigration status and health notes they do not need"
+    # _repr_html_ is what a notebook and the book show.
+    with pd.option_context("display.max_colwidth", 50):
+        assert "..." in pd.DataFrame({"risk": [risk]})._repr_html_()
+        datawithcare.use_course_style()
+        assert pd.get_option("display.max_colwidth") == style.TABLE_TEXT_WIDTH
+        shown = pd.DataFrame({"risk": [risk]})._repr_html_()
+        assert risk in shown and "..." not in shown
+    mpl.rcdefaults()
+
+
 def test_course_colours_refuses_nonsense() -> None:
     assert style.course_colours(3) == list(style.PALETTE.values())[:3]
     for bad in (0, -1, 2.5, True, "3"):
