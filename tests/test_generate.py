@@ -855,3 +855,16 @@ def test_a_profile_where_nobody_speaks_another_language(tmp_path):
     clients = generate_tables(seed=4, profile=write_profile(tmp_path, monolingual))["clients"]
     assert clients["other_languages"].isna().all()
     assert clients["main_language"].notna().all()
+
+
+def test_row_blocks_draw_the_same_numbers_as_one_big_draw(monkeypatch):
+    """The block size is only about speed: any size gives the same clients."""
+    from datawithcare.generator import tables
+
+    profile = load_profile()
+    made = []
+    for block in (7, 1_000, 10**9):
+        monkeypatch.setattr(tables, "ROW_BLOCK", block)
+        made.append(tables.make_clients(profile, np.random.default_rng(99), 3_001))
+    pd.testing.assert_frame_equal(made[0], made[2])
+    pd.testing.assert_frame_equal(made[1], made[2])
