@@ -60,23 +60,22 @@ def search_right(edges: np.ndarray, u: np.ndarray, rows: np.ndarray | None = Non
     # start always gives a count from below, never from above.
     starts = first + (np.arange(slices) - 0.01) / scale if scale else np.array([-np.inf])
     below = np.concatenate([np.searchsorted(sorted_list, starts, side="right") for sorted_list in edges])
-    padded = np.hstack([edges, np.full((len(edges), 1), np.inf)]).ravel()  # a last edge nothing reaches
+    padded = np.hstack([edges, np.full((len(edges), 1), np.inf)])  # a last edge that nothing reaches
+    # Where each list starts in ``padded.ravel()``, and the first edge above each slice's count.
+    first_of = np.arange(len(edges)).repeat(slices) * padded.shape[1]
+    padded = padded.ravel()
+    next_edge = padded[first_of + below]
     spot = u - first  # which slice each number falls in
     spot *= scale
     np.clip(spot, 0, slices - 1, out=spot)
     spot = spot.astype(np.intp)
-    if rows is None:
-        offset = 0
-    else:
-        rows = rows.astype(np.intp)  # category codes may be int8: too small to multiply
-        spot += rows * slices
-        offset = rows * (width + 1)
+    if rows is not None:
+        spot += rows.astype(np.intp) * slices  # category codes may be int8: too small to multiply
     found = below[spot]
-    moving = np.flatnonzero(padded[found + offset] <= u)
+    moving = np.flatnonzero(next_edge[spot] <= u)
     while moving.size:  # one pass per step, over the answers still moving
         found[moving] += 1
-        moving_offset = 0 if rows is None else offset[moving]
-        moving = moving[padded[found[moving] + moving_offset] <= u[moving]]
+        moving = moving[padded[first_of[spot[moving]] + found[moving]] <= u[moving]]
     return found
 
 
