@@ -484,11 +484,10 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     ]
     female = np.where(kind == 0, True, np.where(kind == 1, False, rng.random(n) < 0.5))
     u = rng.random(n)
-    first_idx = np.where(
-        female,
-        names["f_off"][pool] + np.floor(u * names["f_len"][pool]).astype(np.int64),
-        names["m_off"][pool] + np.floor(u * names["m_len"][pool]).astype(np.int64),
-    )
+    # Each person's list of first names: the female or male list of their pool.
+    offset = np.where(female, names["f_off"][pool], names["m_off"][pool])
+    length = np.where(female, names["f_len"][pool], names["m_len"][pool])
+    first_idx = offset + np.floor(u * length).astype(np.int64)
     family_idx = names["s_off"][pool] + np.floor(rng.random(n) * names["s_len"][pool]).astype(np.int64)
     first_code = names["first_codes"][first_idx]
     family_code = names["family_codes"][family_idx]
