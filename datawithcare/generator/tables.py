@@ -437,13 +437,15 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     bits = np.empty(n, dtype=np.int64)
     # One chance per person and language, drawn in blocks of rows: the same
     # numbers in the same order as one big draw, but each block stays in the
-    # processor's cache and memory stays small. Nobody speaks their main
-    # language as another one, and a chance of 0 is never met.
+    # processor's cache and memory stays small. A chance of 0 is never met.
     for low in range(0, n, ROW_BLOCK):  # blocks of thousands of rows, never one person at a time
         high = min(low + ROW_BLOCK, n)
         speaks = rng.random((high - low, len(columns))) < chance[nat[low:high]]
-        speaks &= main[low:high, None] != columns
         bits[low:high] = speaks @ place
+    # Nobody speaks their main language as another one: clear its bit.
+    main_bit = np.zeros(len(langs), dtype=np.int64)
+    main_bit[columns] = place
+    bits &= ~main_bit[main]
     english_other = np.zeros(n, dtype=bool)
     if len(columns) and columns[0] == 0:  # English is column 0 of langs
         english_other = (bits & 1).astype(bool)
