@@ -189,8 +189,8 @@ def python_strings(values: np.ndarray, full_width: bool = False) -> np.ndarray:
     buffer[:, width] = 10
     if full_width:
         text = str(buffer.data, "utf-8")  # decoded straight from NumPy's memory
-    else:
-        text = buffer.tobytes().replace(b"\x00", b"").decode("utf-8")  # drop the padding after shorter values
+    else:  # drop the padding after shorter values
+        text = buffer.tobytes().replace(b"\x00", b"").decode("utf-8")
     pieces = text.split("\n")
     pieces.pop()  # the empty piece after the last line break
     return np.fromiter(pieces, dtype=object, count=len(values))  # faster than out[:] = pieces
@@ -451,7 +451,7 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
         english_other = (bits & 1).astype(bool)
     masks, inverse = distinct(bits, 1 << len(columns))
     combos = [";".join(langs[c] for j, c in enumerate(columns) if (int(m) >> j) & 1) for m in masks]
-    other_codes = np.where(masks[inverse] == 0, -1, inverse)
+    other_codes = np.where(bits == 0, -1, inverse)  # no other language: missing
     combo_cats = [c if c else "(none)" for c in combos]
 
     interp = profile["interpreter"]
