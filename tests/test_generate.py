@@ -868,3 +868,14 @@ def test_row_blocks_draw_the_same_numbers_as_one_big_draw(monkeypatch):
         made.append(tables.make_clients(profile, np.random.default_rng(99), 3_001))
     pd.testing.assert_frame_equal(made[0], made[2])
     pd.testing.assert_frame_equal(made[1], made[2])
+
+
+@pytest.mark.parametrize("seed", [2026, 7, 11])
+def test_no_pile_up_of_cases_at_the_end_of_the_period(seed):
+    """Later cases that would open after the data ends are dropped, not squeezed
+    into the last weeks (which once made December 2025 look like a surge)."""
+    cases = generate_tables(seed=seed)["cases"]
+    per_month = cases["opened_on"].dt.to_period("M").value_counts()
+    last = per_month[pd.Period("2025-12", "M")]
+    rest_of_2025 = per_month[[pd.Period(f"2025-{m:02d}", "M") for m in range(1, 12)]]
+    assert last < 1.5 * rest_of_2025.mean()

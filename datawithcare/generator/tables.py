@@ -586,6 +586,16 @@ def make_cases(profile: dict, rng: np.random.Generator, clients: pd.DataFrame) -
     is_first = np.arange(len(owner)) == first_row
     registered = days_of(clients["registered_on"])[owner]
 
+    # A later case opens at some point in the window after registration.
+    # When that window runs past the end of the period, the case would
+    # open after the data ends: drop it, in proportion to the part of the
+    # window that lies outside. (Squeezing it into the days that remain
+    # would pile cases up in the last months, a surge that never was.)
+    span = cfg["later_case_window_days"]
+    inside = (np.minimum(registered + span * DAY, end) - registered) / DAY
+    keep = is_first | (rng.random(len(owner)) < (inside + 1) / (span + 1))
+    owner, is_first, registered = owner[keep], is_first[keep], registered[keep]
+
     season = profile["seasonality"]
     sampler = DaySampler(
         start, end, season["cases_by_month"], season["by_year"], season.get("open_by_weekday")
