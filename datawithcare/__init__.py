@@ -5,7 +5,7 @@ paths to the shipped data, and the answer store that keeps a learner's
 work safe between sessions. Teaching code stays in the notebooks.
 """
 
-from datawithcare.answers import AnswerStore, AnswerFileError
+from datawithcare.answers import AnswerFileError, AnswerStore
 from datawithcare.datasets import list_datasets, load_dataset
 from datawithcare.paths import data_dir, dataset_path, repo_root
 from datawithcare.privacy import (

@@ -9,6 +9,7 @@ blindness.
 from __future__ import annotations
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 from cycler import cycler
 
@@ -64,9 +65,11 @@ def use_course_style() -> None:
 
     Every matplotlib chart gets the course chart style, and tables show
     text of up to ``TABLE_TEXT_WIDTH`` characters in full, not cut short.
+    Single numbers print plainly (``318``, not ``np.int64(318)``).
     """
     mpl.rcParams.update(COURSE_RC)
     pd.set_option("display.max_colwidth", TABLE_TEXT_WIDTH)
+    np.set_printoptions(legacy="1.25")
 
 
 def course_colours(n: int) -> list[str]:

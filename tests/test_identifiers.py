@@ -247,7 +247,12 @@ def test_the_generator_rule_for_nhs_numbers_always_fails_the_check(nine):
 
 @pytest.mark.parametrize(
     "text",
-    ["2023-01-02 2023-02-12", "opened 2024-03-01 2024-05-02 closed", "01/02/2023 02/03/2023", "10:15 2023-01-02"],
+    [
+        "2023-01-02 2023-02-12",
+        "opened 2024-03-01 2024-05-02 closed",
+        "01/02/2023 02/03/2023",
+        "10:15 2023-01-02",
+    ],
 )
 def test_dates_side_by_side_are_not_phone_numbers(text: str) -> None:
     assert find_unsafe_identifiers(text) == []

@@ -289,3 +289,16 @@ def test_without_the_course_folder_the_data_is_made_from_its_seed(tmp_path: Path
     for name in ("clients.csv", "cases.csv", "maturity_cohort.csv"):
         assert (folder / name).read_bytes() == (shipped / name).read_bytes()
     assert paths.dataset_path("clients.csv") == folder / "clients.csv"
+
+
+def test_course_style_prints_numbers_plainly() -> None:
+    import numpy as np
+
+    before = np.get_printoptions()
+    try:
+        np.set_printoptions(legacy=False)
+        assert repr(np.int64(318)) == "np.int64(318)"
+        datawithcare.use_course_style()
+        assert repr(np.int64(318)) == "318"
+    finally:
+        np.set_printoptions(**before)
