@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,10 @@ def test_book_builds_strictly_with_a_page_per_toc_entry(tmp_path: Path) -> None:
     assert not missing, f"The build has no HTML page for: {missing}"
     index = (build / "html" / "book" / "index.html").read_text(encoding="utf-8")
     assert "Data with Care" in index
+    no_alt = []
+    for page in (build / "html").rglob("*.html"):
+        for tag in re.findall(r"<img\b[^>]*>", page.read_text(encoding="utf-8")):
+            alt = re.search(r'\balt="([^"]*)"', tag)
+            if not alt or len(alt.group(1).split()) < 2:
+                no_alt.append(f"{page.relative_to(build / 'html')}: {tag[:120]}")
+    assert not no_alt, "Images in the built book without alt text:\n" + "\n".join(no_alt[:20])
