@@ -11,7 +11,7 @@ The wall time of the whole ``make test`` is read from
 
 from __future__ import annotations
 
-import json
+import os
 import tempfile
 import time
 from datetime import datetime
@@ -28,29 +28,41 @@ FLOOR_CELLS = [
 
 
 def measure(path: Path, workdir: Path) -> tuple[float, float]:
-    """Run a notebook on a fresh kernel; return (seconds, peak memory in MB)."""
-    import papermill
+    """Run a notebook on a fresh kernel; return (seconds, peak memory in MB).
+
+    nbclient runs past cells tagged ``raises-exception`` (lessons show an
+    error on purpose) and fails on any other error.
+    """
+    from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
-    staged = workdir / path.name
-    nbformat.write(nb, staged)
-    out = workdir / f"out-{path.name}"
-    start = time.perf_counter()
-    papermill.execute_notebook(
-        str(staged), str(out), cwd=str(path.parent), progress_bar=False, log_output=False
+    client = NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
+    start = time.perf_counter()
+    client.execute()
     seconds = time.perf_counter() - start
-    executed = json.loads(out.read_text(encoding="utf-8"))
-    text = "".join("".join(o.get("text", "")) for o in executed["cells"][-1].get("outputs", []))
+    text = "".join("".join(o.get("text", "")) for o in nb.cells[-1].get("outputs", []))
     peak_kb = float(text.split("PEAK_KB")[1].split()[0])
     return seconds, peak_kb / 1024
+
+
+FLOOR_RUNS = 3
+LESSON_RUNS = 2
+
+
+def best_of(runs: int, path: Path, workdir: Path) -> tuple[float, float]:
+    """The fastest of ``runs`` runs, with the peak memory of that run."""
+    return min(measure(path, workdir) for _ in range(runs))
 
 
 def run() -> str:
     lessons = sorted((ROOT / "notebooks").glob("*.ipynb"))
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        # Lessons save answers; keep them out of the repository.
+        os.environ["DATAWITHCARE_ANSWERS_DIR"] = str(work / "answers")
         floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in FLOOR_CELLS])
         floor_nb.metadata["kernelspec"] = {
             "name": "python3",
@@ -59,15 +71,16 @@ def run() -> str:
         }
         floor_path = work / "floor.ipynb"
         nbformat.write(floor_nb, floor_path)
-        floors = [measure(floor_path, work) for _ in range(3)]
-        floor_s = sorted(s for s, _ in floors)[1]  # the median of three
-        floor_mb = sorted(m for _, m in floors)[1]
-        rows = [(p.name, *measure(p, work)) for p in lessons]
+        # Best of several runs for the floor and for every lesson alike: a
+        # kernel that starts slowly once (the machine is busy) says nothing
+        # about the lesson.
+        floor_s, floor_mb = best_of(FLOOR_RUNS, floor_path, work)
+        rows = [(p.name, *best_of(LESSON_RUNS, p, work)) for p in lessons]
 
     lines = [
         "## Lesson notebooks: run time and peak memory",
         "",
-        f"Floor (kernel start + pandas + one figure, median of 3): **{floor_s:.2f} s**, **{floor_mb:.0f} MB**.",
+        f"Floor (kernel start + pandas + one figure, best of {FLOOR_RUNS}; lessons best of {LESSON_RUNS}): **{floor_s:.2f} s**, **{floor_mb:.0f} MB**.",
         "",
         "| notebook | seconds | x floor | peak MB |",
         "| --- | ---: | ---: | ---: |",
