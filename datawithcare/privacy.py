@@ -100,13 +100,18 @@ def _check_whole_number(value: object, name: str, minimum: int = 1) -> int:
 # --------------------------------------------------------------------------
 
 
+def _non_numeric_columns(frame: pd.DataFrame) -> list:
+    """Return the columns that do not hold numbers (True/False does not count as a number)."""
+    return [
+        c
+        for c in frame.columns
+        if pd.api.types.is_bool_dtype(frame[c]) or not pd.api.types.is_numeric_dtype(frame[c])
+    ]
+
+
 def _counts_matrix(table: pd.DataFrame) -> np.ndarray:
     """Return the counts as a 2-D integer array, or explain what is wrong."""
-    not_numeric = [
-        c
-        for c in table.columns
-        if pd.api.types.is_bool_dtype(table[c]) or not pd.api.types.is_numeric_dtype(table[c])
-    ]
+    not_numeric = _non_numeric_columns(table)
     if not_numeric:
         raise ValueError(
             "Every cell of a table of counts must be a number. These columns are not numbers: "
@@ -260,11 +265,7 @@ def round_to_base(values: pd.DataFrame | pd.Series | float, base: int = 5):
     base = _check_whole_number(base, "base", minimum=1)
     if isinstance(values, pd.DataFrame | pd.Series):
         frame = values.to_frame() if isinstance(values, pd.Series) else values
-        not_numeric = [
-            c
-            for c in frame.columns
-            if pd.api.types.is_bool_dtype(frame[c]) or not pd.api.types.is_numeric_dtype(frame[c])
-        ]
+        not_numeric = _non_numeric_columns(frame)
         if not_numeric:
             raise ValueError(
                 "Only numbers can be rounded. These columns are not numbers: "
