@@ -14,11 +14,15 @@ WORKERS ?= auto
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book test test-fast lab bench data exercises lock strip lint clean
+# Browser and hub tests also need Chromium and two Node packages:
+#   make setup-system   (as root: Debian's chromium, npm ci from package-lock.json)
+
+.PHONY: help setup setup-system book test test-fast lab bench data exercises lock strip lint clean
 
 help:
 	@echo "make book       build the book (every notebook executed) into _build/html"
 	@echo "make test       run every test (notebooks, exercises, data, book, package)"
+	@echo "make setup-system  install Chromium (Debian) and the pinned Node tools the browser and hub tests use"
 	@echo "make test-fast  every test except the slow ones (book build, Binder environment)"
 	@echo "make lab        open JupyterLab on the course"
 	@echo "make bench      run the speed and size benchmarks; results go to _build/bench/"
@@ -29,6 +33,9 @@ help:
 	@echo "make lint       ruff, codespell and the notebook checks"
 
 setup: $(STAMP)
+
+setup-system:
+	bash .ci/install-system-deps
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Data with Care needs Python 3.11 or newer; you have " + sys.version.split()[0])'
