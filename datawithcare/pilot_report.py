@@ -29,6 +29,7 @@ synthetic cohort the course ships, from a seed.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,13 +37,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from datawithcare.paths import repo_root
+
 __all__ = [
     "CONFIDENCE_ITEMS",
+    "CONFIDENCE_NAMES",
     "MIN_GROUP",
     "Cohort",
     "CohortFileError",
     "confidence_by_group",
     "confidence_change",
+    "comments",
     "dropouts",
     "make_sample_cohort",
     "maturity_by_group",
@@ -51,6 +56,7 @@ __all__ = [
     "protect_groups",
     "read_cohort",
     "read_maturity",
+    "sample_cohort_folder",
     "session_feedback",
     "what_changed",
     "what_did_not_work",
@@ -67,7 +73,7 @@ MIN_GROUP = 3
 SAMPLE_SEED = 2026
 
 #: Where the course keeps the synthetic cohort's files.
-SAMPLE_FOLDER = Path(__file__).resolve().parent.parent / "book" / "trainers" / "sample-cohort"
+SAMPLE_FOLDER = repo_root() / "book" / "trainers" / "sample-cohort"
 
 #: The confidence statements, in the order of the form: column name -> words on the form.
 CONFIDENCE_ITEMS: dict[str, str] = {
@@ -77,6 +83,16 @@ CONFIDENCE_ITEMS: dict[str, str] = {
     "analysis": "Count and group our own records to answer a question",
     "charts": "Make a clear chart that tells the truth",
     "share_safely": "Share numbers with a funder without putting anyone at risk",
+}
+
+#: Short names for the statements, for charts.
+CONFIDENCE_NAMES: dict[str, str] = {
+    "least_data": "Why we collect the least data",
+    "lawful_basis": "Lawful basis",
+    "breach": "When data goes astray",
+    "analysis": "Counting our records",
+    "charts": "Honest charts",
+    "share_safely": "Sharing numbers safely",
 }
 
 #: The answer scale for confidence (the form shows the words).
@@ -471,6 +487,7 @@ def confidence_change(cohort: Cohort, min_group: int = MIN_GROUP) -> pd.DataFram
         shown = count >= min_group
         rows.append(
             {
+                "name": CONFIDENCE_NAMES[item],
                 "statement": words,
                 "learners": count,
                 "before": pair[(item, "before")].mean() if shown else np.nan,
@@ -843,6 +860,24 @@ def write_sample_cohort(folder: str | Path = SAMPLE_FOLDER, seed: int = SAMPLE_S
         path.write_text(frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
         written.append(path)
     return written
+
+
+def sample_cohort_folder() -> Path:
+    """Return the folder of the shipped synthetic cohort.
+
+    Where the package was installed without the course folder (for example
+    on Colab), the files are made once from their seed into a cache folder:
+    the same, byte for byte, as the shipped ones.
+    """
+    if SAMPLE_FOLDER.is_dir():
+        return SAMPLE_FOLDER
+    from datawithcare import __version__
+
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache")
+    folder = cache_home / "datawithcare" / f"sample-cohort-{__version__}"
+    if not (folder / "feedback.csv").exists():
+        write_sample_cohort(folder)
+    return folder
 
 
 def main(argv: list[str] | None = None) -> None:
