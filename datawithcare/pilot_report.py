@@ -660,6 +660,11 @@ def comments(cohort: Cohort, session: int, column: str = "hardest") -> list[str]
 # --------------------------------------------------------------------------
 
 
+def _count(number: int, noun: str) -> str:
+    """'1 organisation', '3 organisations'."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _f(value: float) -> str:
     return f"{value:+.1f}" if value else "no change (0.0)"
 
@@ -709,7 +714,7 @@ def what_did_not_work(
         )
     if organisations["dropped out"]:
         lines.append(
-            f"{organisations['dropped out']} organisations did not repeat the maturity self-assessment, "
+            f"{_count(organisations['dropped out'], 'organisation')} did not repeat the maturity self-assessment, "
             "so their change is not counted."
         )
     shown = confidence.dropna(subset=["change"])

@@ -307,6 +307,45 @@ def test_the_report_notebook_runs_and_names_nobody(tmp_path: Path, seed: int | N
     assert "dropped out" in text
     assert "left blank" in text
     assert "combined" in text  # the small types of organisation were combined, and the report says so
+    warnings = [
+        "".join(out.get("text", ""))
+        for cell in executed["cells"]
+        for out in cell.get("outputs", [])
+        if out.get("name") == "stderr"
+    ]
+    assert not any("Warning" in w for w in warnings), warnings
+
+
+def test_the_report_notebook_reads_a_trainers_own_maturity_file(tmp_path: Path) -> None:
+    maturity = load_dataset("maturity_cohort")
+    maturity = maturity[~((maturity["org_id"] == "ORG05") & (maturity["round"] == "after"))]
+    path = tmp_path / "our-maturity.csv"
+    maturity.to_csv(path, index=False)
+    cohort = write_cohort(tmp_path / "cohort")
+    params = {"cohort_folder": str(cohort), "maturity_file": str(path), "show_comments": True}
+    executed, _ = run_notebook(NOTEBOOK, tmp_path / NOTEBOOK.name, params=params)
+    text = output_text(executed)
+    assert "1 organisation did not repeat the maturity self-assessment." in text
+    assert "1 of 5 learners (20%) dropped out" in text
+    assert "Saving my work" in text  # show_comments prints the comments for the trainer
+    assert not LEARNER_CODE.search(text) and not ORG_CODE.search(text)
+
+
+def test_the_report_notebook_says_so_when_every_group_is_too_small(tmp_path: Path) -> None:
+    params = {"cohort_folder": str(write_cohort(tmp_path / "cohort")), "min_group": 20}
+    executed, _ = run_notebook(NOTEBOOK, tmp_path / NOTEBOOK.name, params=params)
+    text = output_text(executed)
+    assert "No statement was answered both times by 20 or more learners" in text
+    assert "no breakdown is shown" in text
+    assert not LEARNER_CODE.search(text) and not ORG_CODE.search(text)
+
+
+def test_comments_are_listed_by_session(cohort: pr.Cohort) -> None:
+    assert pr.comments(cohort, 1, "hardest") == ["Saving my work"]
+    assert pr.comments(cohort, 1, "do_differently") == ["Lock the drawer"]
+    assert pr.comments(cohort, 2) == []
+    with pytest.raises(ValueError, match="hardest"):
+        pr.comments(cohort, 1, "pace")
 
 
 def test_the_report_notebook_stops_with_a_clear_message_on_a_bad_folder(tmp_path: Path) -> None:
