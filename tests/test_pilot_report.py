@@ -269,6 +269,10 @@ def test_the_shipped_cohort_is_made_from_its_seed(tmp_path: Path) -> None:
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), (
             f"{name} differs from its seed. Run `python -m datawithcare.pilot_report` to regenerate it."
         )
+    from datawithcare.identifiers import find_unsafe_identifiers
+
+    for path in sorted(SAMPLE.iterdir()):
+        assert find_unsafe_identifiers(path.read_text(encoding="utf-8")) == [], path.name
     other = pr.make_sample_cohort(seed=7)
     assert not other["confidence.csv"].equals(pr.make_sample_cohort()["confidence.csv"])
 
