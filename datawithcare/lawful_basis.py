@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from datetime import date
 
 import ipywidgets as widgets
 
@@ -511,6 +512,12 @@ def _extras(tidy: dict[str, str], suggestion: Suggestion) -> None:
             )
     if ICO_GUIDE not in suggestion.links:
         suggestion.links.append(ICO_GUIDE)
+    if date.today() > LAW_DATES.review_by:
+        suggestion.caveats.insert(
+            0,
+            f"The rules in this helper were due to be checked against the law by {LAW_REVIEW_BY}, "
+            "and that date has passed. The law may have changed: check the ICO's guidance first.",
+        )
 
 
 def suggest_lawful_basis(answers: dict) -> Suggestion:

@@ -564,3 +564,17 @@ def test_widget_with_unreadable_saved_file_starts_fresh(answers_in_tmp):
     helper = LawfulBasisHelper()
     assert "could not be read" in helper.feedback.value
     assert helper.purpose.value == ""
+
+
+def test_an_overdue_law_review_is_said_first(monkeypatch):
+    from datetime import date
+
+    from datawithcare import lawful_basis
+    from datawithcare.law_dates import LawDates
+
+    monkeypatch.setattr(lawful_basis, "LAW_DATES", LawDates(date(2020, 1, 1), date(2020, 6, 1)))
+    result = suggest_lawful_basis(answers(real_choice="yes"))
+    assert "that date has passed" in result.caveats[0]
+    assert result.basis == "Consent"
+    monkeypatch.undo()
+    assert "that date has passed" not in " ".join(suggest_lawful_basis(answers(real_choice="yes")).caveats)
