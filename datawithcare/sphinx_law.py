@@ -70,7 +70,7 @@ def _download(target: str, label: str, docname: str) -> addnodes.download_refere
     node = addnodes.download_reference(
         "", "", reftarget=target, refdoc=docname, refdomain="", reftype="download", refexplicit=True
     )
-    node += nodes.literal(label, label, classes=["xref", "download"])
+    node += nodes.inline(label, label, classes=["xref", "download"])
     return node
 
 

@@ -31,9 +31,9 @@ TEMPLATE_DIRS: tuple[str, ...] = (
 )
 #: The formats every template is offered in, with the words a learner sees.
 FORMATS: dict[str, str] = {
-    "md": "Markdown (.md)",
     "docx": "Word (.docx)",
     "odt": "OpenDocument (.odt, for LibreOffice)",
+    "md": "Markdown (.md)",
 }
 #: The character style that marks a fill-in field in Word and OpenDocument.
 FILL_IN_STYLE = "Fill-in"
