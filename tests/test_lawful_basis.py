@@ -578,3 +578,74 @@ def test_an_overdue_law_review_is_said_first(monkeypatch):
     assert result.basis == "Consent"
     monkeypatch.undo()
     assert "that date has passed" not in " ".join(suggest_lawful_basis(answers(real_choice="yes")).caveats)
+
+
+def test_every_combination_gives_a_right_answer_or_a_clear_problem():
+    """Walk every combination of the deciding answers and check the rules the law sets.
+
+    The three flags (immigration status, criminal offence data, children) only add
+    caveats, so they stay "no" here; they have their own tests above.
+    """
+    import itertools
+
+    order = [
+        ("required_by_law", "Legal obligation"),
+        ("needed_for_contract", "Contract"),
+        ("official_function", "Public task"),
+        ("protect_life", "Vital interests"),
+    ]
+    keys = [
+        "required_by_law",
+        "needed_for_contract",
+        "official_function",
+        "protect_life",
+        "annex1_condition",
+        "real_choice",
+        "reasonable_expectation",
+        "special_category",
+        "special_purpose",
+    ]
+    options = {q.key: q.options for q in QUESTIONS}
+    options["special_category"] = ("none", "health")
+    checked = refused = 0
+    for values in itertools.product(*(options[k] for k in keys)):
+        given = answers(**dict(zip(keys, values, strict=True)))
+        try:
+            result = suggest_lawful_basis(given)
+        except AnswerProblem as problem:
+            assert problem.problems and all(isinstance(p, str) and p for p in problem.problems)
+            refused += 1
+            continue
+        checked += 1
+        # The first basis that fits is the one suggested, in the fixed order.
+        expected = next((basis for key, basis in order if given[key] == "yes"), None)
+        if expected is None and given["annex1_condition"] != "none":
+            expected = "Recognised legitimate interest"
+        if expected is None and given["real_choice"] == "yes":
+            expected = "Consent"
+        if expected is None and given["reasonable_expectation"] == "yes":
+            expected = "Legitimate interests"
+        assert result.basis == expected, given
+        purpose = given["special_purpose"]
+        if given["special_category"] == "none":
+            assert result.special_condition is None and not result.needs_special_condition
+            continue
+        # Special category data always needs a condition, or a clear stop.
+        assert result.needs_special_condition
+        if purpose == NONE_OF_THESE:
+            assert result.special_condition is None and "Do not collect" in result.caveats[0]
+            continue
+        assert result.special_condition == SPECIAL_PURPOSES[purpose][0]
+        # Vital interests for special category data only when a life is at risk.
+        if purpose == VITAL_9:
+            assert given["protect_life"] == "yes"
+        # Explicit consent only when people can really say no.
+        if purpose == EXPLICIT_CONSENT:
+            assert given["real_choice"] == "yes"
+        # The safeguarding condition never for a public body's request, security or crime.
+        if purpose == SAFEGUARDING:
+            assert given["annex1_condition"] in ("none", "safeguarding a vulnerable person", "an emergency")
+            assert any("without the person's consent" in c for c in result.caveats)
+        if result.basis == "Legitimate interests":
+            assert any("necessity test" in c and "balancing test" in c for c in result.caveats)
+    assert checked > 10_000 and refused > 1_000
