@@ -6,8 +6,9 @@ order and suggests a lawful basis under Article 6 of the UK GDPR, an
 Article 9 condition when the data is special category data, the reasons
 for the suggestion, links to the ICO's guidance, and the things to check.
 
-It is a learning aid, not legal advice. The law was last checked on the
-date in :data:`LAW_LAST_CHECKED`.
+It is a learning aid, not legal advice. Every result shows the date the
+law was last checked and the date to review it by, read from the course's
+one law-dates file (:mod:`datawithcare.law_dates`).
 
 :class:`LawfulBasisHelper` is the widget: radio buttons and drop-downs for
 the questions, a "Suggest" button, a result panel, answers saved in the
@@ -18,14 +19,18 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from datetime import date
 
 import ipywidgets as widgets
 
-from datawithcare.answers import download_link
+from datawithcare.answers import AnswerFileError, download_link
+from datawithcare.law_dates import load_law_dates
 from datawithcare.ui import Feedback, download_area, open_store, save_answers, show_downloads
 
-#: When the rules in this module were last checked against the law.
-LAW_LAST_CHECKED = "24 November 2026"
+#: When the rules in this module were last checked against the law, and when to review them.
+LAW_DATES = load_law_dates()
+LAW_LAST_CHECKED = LAW_DATES.last_checked_text
+LAW_REVIEW_BY = LAW_DATES.review_by_text
 
 #: Said on every result, in the widget and in the download.
 LEARNING_AID_NOTE = (
@@ -57,6 +62,22 @@ ICO_ART9 = (
     "ICO: what are the conditions for processing special category data?",
     "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/"
     "special-category-data/what-are-the-conditions-for-processing",
+)
+ICO_LI = (
+    "ICO: legitimate interests",
+    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/legitimate-interests/",
+)
+LAW_ART9 = (
+    "UK GDPR Article 9 (special category data)",
+    "https://www.legislation.gov.uk/eur/2016/679/article/9",
+)
+LAW_SCH1_PARA1 = (
+    "DPA 2018 Schedule 1 paragraph 1 (employment, social security and social protection)",
+    "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/1",
+)
+LAW_SCH1_PARA18 = (
+    "DPA 2018 Schedule 1 paragraph 18 (safeguarding of children and of individuals at risk)",
+    "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/18",
 )
 ICO_SPI = (
     "ICO: what are the substantial public interest conditions?",
@@ -110,17 +131,42 @@ SPECIAL_CATEGORIES = (
     "genetic data, or biometric data used to identify someone",
 )
 
+EXPLICIT_CONSENT = "the person gives explicit consent"
+VITAL_9 = "protecting someone's life when they cannot give consent (for example, they are unconscious)"
+LEGAL_CLAIMS = "a legal claim, such as medical evidence for an asylum appeal"
+EMPLOYMENT = "your duties as an employer, such as staff sickness records"
+SAFEGUARDING = "safeguarding a child or an adult at risk"
+NONE_OF_THESE = "none of these"
+
 #: What special category data is for, and the Article 9 condition each points to.
 SPECIAL_PURPOSES: dict[str, tuple[str, str]] = {
     NOT_APPLICABLE: ("", ""),
-    "the person gives explicit consent": (
+    EXPLICIT_CONSENT: (
         "Article 9(2)(a): explicit consent",
-        "Ask in a clear statement that names the type of data, separate from any other consent.",
+        "Ask in a clear statement that names the type of data, separate from any other consent. "
+        "Nobody can give explicit consent while they cannot decide, for example when unconscious.",
     ),
-    "safeguarding a child or an adult at risk": (
+    VITAL_9: (
+        "Article 9(2)(c): vital interests, when the person cannot give consent",
+        "This condition is for protecting life when the person is physically or legally unable to "
+        "consent. If they can decide for themselves, ask for their explicit consent instead.",
+    ),
+    LEGAL_CLAIMS: (
+        "Article 9(2)(f): establishing, exercising or defending legal claims",
+        "Use only the special category data the claim needs, and only for the claim.",
+    ),
+    EMPLOYMENT: (
+        "Article 9(2)(b) employment, social security and social protection, with DPA 2018 "
+        "Schedule 1 paragraph 1",
+        "This condition is for your duties and rights as an employer under employment law. You need "
+        "an appropriate policy document for it.",
+    ),
+    SAFEGUARDING: (
         "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 18 "
         "(safeguarding of children and of individuals at risk)",
-        "You will usually need an appropriate policy document for this condition.",
+        "Paragraph 18 has an extra requirement: you use the data without the person's consent because "
+        "they cannot give it, you cannot reasonably be expected to get it, or asking would put the "
+        "protection at risk. The person must be under 18, or 18 or over and at risk. If you can ask, ask.",
     ),
     "counselling": (
         "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 17 (counselling)",
@@ -144,6 +190,7 @@ SPECIAL_PURPOSES: dict[str, tuple[str, str]] = {
         "Only for members, former members or people in regular contact with you, and you must not "
         "share the data outside your body without their consent.",
     ),
+    NONE_OF_THESE: ("", ""),
 }
 
 QUESTIONS: tuple[Question, ...] = (
@@ -200,7 +247,7 @@ QUESTIONS: tuple[Question, ...] = (
         "special_purpose",
         "If it does, what do you use the special category data for?",
         tuple(SPECIAL_PURPOSES),
-        "Choose 'not applicable' if there is no special category data.",
+        "Choose 'not applicable' if there is no special category data, and 'none of these' if no use fits.",
     ),
     Question(
         "immigration_or_nationality",
@@ -248,6 +295,7 @@ class Suggestion:
     caveats: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
     note: str = LEARNING_AID_NOTE
+    needs_special_condition: bool = False
 
     @property
     def found_basis(self) -> bool:
@@ -264,24 +312,29 @@ class Suggestion:
             lines += [f"**Where in the law:** {self.article}"]
         if self.special_condition:
             lines += [f"**Article 9 condition:** {self.special_condition}"]
+        elif self.needs_special_condition:
+            lines += ["**Article 9 condition:** none found"]
         lines += ["", "## Why", ""] + [f"- {r}" for r in self.reasoning]
         if self.caveats:
             lines += ["", "## Check before you rely on it", ""] + [f"- {c}" for c in self.caveats]
         lines += ["", "## Read more", ""] + [f"- [{title}]({url})" for title, url in self.links]
-        lines += ["", f"*{self.note} Law last checked: {LAW_LAST_CHECKED}.*", ""]
+        lines += ["", f"*{self.note} Law last checked: {LAW_LAST_CHECKED}. Review by: {LAW_REVIEW_BY}.*", ""]
         return "\n".join(lines)
 
     def to_html(self) -> str:
         """Return the suggestion as HTML for the result panel."""
         esc = html.escape
         parts = [
-            f"<p><strong>{esc(self.note)}</strong></p>",
+            f"<p><strong>{esc(self.note)}</strong> Law last checked: {esc(LAW_LAST_CHECKED)}. "
+            f"Review by: {esc(LAW_REVIEW_BY)}.</p>",
             f"<h4>Suggested lawful basis: {esc(self.basis or 'none found')}</h4>",
         ]
         if self.article:
             parts.append(f"<p>Where in the law: {esc(self.article)}</p>")
         if self.special_condition:
             parts.append(f"<p>Article 9 condition: {esc(self.special_condition)}</p>")
+        elif self.needs_special_condition:
+            parts.append("<p>Article 9 condition: none found</p>")
         parts.append(
             "<p><strong>Why</strong></p><ul>"
             + "".join(f"<li>{esc(r)}</li>" for r in self.reasoning)
@@ -360,7 +413,22 @@ def check_answers(answers: object) -> dict[str, str]:
             "can suggest an Article 9 condition. If none of the uses fits, stop and ask for advice "
             "before you collect it."
         )
-    if purpose == "the person gives explicit consent" and tidy["real_choice"] == NO:
+    if purpose == VITAL_9 and tidy["protect_life"] != YES:
+        problems.append(
+            "These answers contradict each other: you chose vital interests for the special category data, "
+            "but said you do not need the data to protect someone's life. This condition is only for a "
+            "life at risk when the person cannot consent."
+        )
+    annex1 = tidy["annex1_condition"]
+    if purpose == SAFEGUARDING and annex1 not in (NONE, "safeguarding a vulnerable person", "an emergency"):
+        problems.append(
+            f"These answers contradict each other: you said the purpose is '{annex1}', but chose "
+            "safeguarding for the special category data. The safeguarding condition (DPA 2018 Schedule 1 "
+            "paragraph 18) covers only what is necessary to protect a child or an adult at risk. If the "
+            "purpose really is safeguarding, choose 'safeguarding a vulnerable person' above. If it is not, "
+            "choose the use that fits, or 'none of these'."
+        )
+    if purpose == EXPLICIT_CONSENT and tidy["real_choice"] == NO:
         problems.append(
             "These answers contradict each other: you chose explicit consent for the special category "
             "data, but said people cannot say no without losing help. Consent is only valid when it is "
@@ -375,13 +443,33 @@ def _article9(tidy: dict[str, str], suggestion: Suggestion) -> None:
     special = tidy["special_category"]
     if special == NONE:
         return
-    condition, advice = SPECIAL_PURPOSES[tidy["special_purpose"]]
-    suggestion.special_condition = condition
+    purpose = tidy["special_purpose"]
+    suggestion.needs_special_condition = True
     suggestion.reasoning.append(
         f"The data includes {special} data, which is special category data. You need an Article 9 "
         "condition as well as a lawful basis."
     )
+    suggestion.links += [ICO_ART9, LAW_ART9]
+    if purpose == NONE_OF_THESE:
+        suggestion.special_condition = None
+        suggestion.caveats.insert(
+            0,
+            "No Article 9 condition found. Do not collect or use this special category data until you "
+            "have one: change what you collect, or ask the ICO or a solicitor.",
+        )
+        return
+    condition, advice = SPECIAL_PURPOSES[purpose]
+    suggestion.special_condition = condition
     suggestion.caveats.append(advice)
+    if purpose == EXPLICIT_CONSENT and tidy["protect_life"] == YES:
+        suggestion.caveats.append(
+            "You said a life is at risk. If the person cannot give consent now (for example, they are "
+            "unconscious), explicit consent is impossible: choose the vital interests use instead."
+        )
+    if purpose == SAFEGUARDING:
+        suggestion.links.append(LAW_SCH1_PARA18)
+    if purpose == EMPLOYMENT:
+        suggestion.links.append(LAW_SCH1_PARA1)
     if (
         tidy["special_purpose"] == "support for people with a disability or medical condition"
         and special != "health"
@@ -391,7 +479,8 @@ def _article9(tidy: dict[str, str], suggestion: Suggestion) -> None:
             "but you named "
             f"{special} data. Check that it really fits, or choose another use."
         )
-    suggestion.links += [ICO_ART9, ICO_SPI]
+    if condition.startswith("Article 9(2)(g)"):
+        suggestion.links.append(ICO_SPI)
 
 
 def _extras(tidy: dict[str, str], suggestion: Suggestion) -> None:
@@ -423,6 +512,12 @@ def _extras(tidy: dict[str, str], suggestion: Suggestion) -> None:
             )
     if ICO_GUIDE not in suggestion.links:
         suggestion.links.append(ICO_GUIDE)
+    if date.today() > LAW_DATES.review_by:
+        suggestion.caveats.insert(
+            0,
+            f"The rules in this helper were due to be checked against the law by {LAW_REVIEW_BY}, "
+            "and that date has passed. The law may have changed: check the ICO's guidance first.",
+        )
 
 
 def suggest_lawful_basis(answers: dict) -> Suggestion:
@@ -479,8 +574,9 @@ def suggest_lawful_basis(answers: dict) -> Suggestion:
             "UK GDPR Article 6(1)(ea) and Annex 1",
             [
                 f"You said the purpose fits the Annex 1 condition: {condition}.",
-                "A recognised legitimate interest needs no balancing test, but the use must still be "
-                "necessary for that purpose, and every other rule still applies.",
+                "A recognised legitimate interest skips only the balancing test of ordinary legitimate "
+                "interests. The use must still be necessary for that purpose, and every other rule still "
+                "applies.",
             ],
             links=[ICO_RLI, LAW_S70],
         )
@@ -507,7 +603,8 @@ def suggest_lawful_basis(answers: dict) -> Suggestion:
         if tidy["reasonable_expectation"] == YES:
             s.caveats.append(
                 "People would also expect this use and the risk is low, so legitimate interests may fit as "
-                "well. If you choose consent, you must stop when someone withdraws it."
+                "well, if it passes all three parts of the ICO's test (purpose, necessity, balancing). If "
+                "you choose consent, you must stop when someone withdraws it."
             )
     elif tidy["reasonable_expectation"] == YES:
         s = Suggestion(
@@ -519,9 +616,14 @@ def suggest_lawful_basis(answers: dict) -> Suggestion:
                 "and the risk to them is low.",
             ],
             caveats=[
-                "Write down a short legitimate interests assessment: your purpose, why you need the data for "
-                "it, and why people's interests do not override yours.",
+                "Before you rely on it, write down the ICO's three-part legitimate interests assessment: "
+                "(1) purpose test: what is your legitimate interest? (2) necessity test: do you need this "
+                "data for it, or is there a less intrusive way? (3) balancing test: do the person's "
+                "interests, rights and freedoms override yours? All three must pass.",
+                "Name the interest in your privacy notice, and tell people, separately and clearly, that "
+                "they have the right to object.",
             ],
+            links=[ICO_LI],
         )
     else:
         s = Suggestion(
@@ -571,17 +673,20 @@ class LawfulBasisHelper:
         )
         self.inputs: dict[str, widgets.ValueWidget] = {}
         rows: list[widgets.Widget] = [self.purpose]
+        # A saved file may hold "answers": null, or anything else by hand: use only a dictionary.
+        stored_answers = saved.get("answers")
+        if not isinstance(stored_answers, dict):
+            stored_answers = {}
         for question in QUESTIONS:
-            stored = saved.get("answers", {}).get(question.key)
+            stored = stored_answers.get(question.key)
             value = stored if stored in question.options else None
             if len(question.options) <= 3:
                 control = widgets.RadioButtons(options=list(question.options), value=value)
             else:
-                control = widgets.Dropdown(
-                    options=[("Choose one", None)] + [(o, o) for o in question.options],
-                    value=value,
-                    layout=widgets.Layout(width="95%"),
-                )
+                options = [("Choose one", None)] + [(o, o) for o in question.options]
+                control = widgets.Dropdown(options=options, layout=widgets.Layout(width="95%"))
+                # Select by position: a value of None alone leaves the box blank, not "Choose one".
+                control.index = 0 if value is None else 1 + question.options.index(value)
             self.inputs[question.key] = control
             label = f"<strong>{html.escape(question.text)}</strong>"
             if question.help:
@@ -593,6 +698,22 @@ class LawfulBasisHelper:
         self.downloads = download_area()
         self.suggestion: Suggestion | None = None
         self.box = widgets.VBox(rows + [self.button, self.feedback, self.result, self.downloads])
+        # Keep the learner's work as they go, not only when a suggestion succeeds.
+        self.purpose.observe(self._save_draft, names="value")
+        for control in self.inputs.values():
+            control.observe(self._save_draft, names="value")
+
+    def _save_draft(self, _change: object = None) -> None:
+        """Save the purpose and every answer so far, quietly; say so only if saving fails."""
+        if self.store is None:
+            return
+        try:
+            # A suggestion made from earlier answers no longer holds.
+            self.store.update(
+                {"purpose": self.purpose.value, "answers": self.answers(), "suggested_basis": None}
+            )
+        except (AnswerFileError, ValueError) as exc:
+            self.feedback.problem(str(exc))
 
     def answers(self) -> dict:
         """Return the current answers on the form (unanswered ones are None)."""
@@ -643,6 +764,14 @@ class LawfulBasisHelper:
 
 __all__ = [
     "ANNEX1_CONDITIONS",
+    "EMPLOYMENT",
+    "EXPLICIT_CONSENT",
+    "LAW_LAST_CHECKED",
+    "LAW_REVIEW_BY",
+    "LEGAL_CLAIMS",
+    "NONE_OF_THESE",
+    "SAFEGUARDING",
+    "VITAL_9",
     "LEARNING_AID_NOTE",
     "QUESTIONS",
     "QUESTION_KEYS",

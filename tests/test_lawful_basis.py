@@ -5,15 +5,23 @@ from __future__ import annotations
 import base64
 import re
 
+import ipywidgets as widgets
 import pytest
 
 from datawithcare.answers import AnswerStore
+from datawithcare.law_dates import load_law_dates
 from datawithcare.lawful_basis import (
     ANNEX1_CONDITIONS,
+    EMPLOYMENT,
+    EXPLICIT_CONSENT,
     LEARNING_AID_NOTE,
+    LEGAL_CLAIMS,
+    NONE_OF_THESE,
     QUESTION_KEYS,
     QUESTIONS,
+    SAFEGUARDING,
     SPECIAL_PURPOSES,
+    VITAL_9,
     AnswerProblem,
     LawfulBasisHelper,
     check_answers,
@@ -102,7 +110,7 @@ def test_every_annex1_condition_is_named(condition):
     result = suggest_lawful_basis(answers(annex1_condition=condition))
     assert result.basis == "Recognised legitimate interest"
     assert condition in " ".join(result.reasoning)
-    assert any("no balancing test" in r for r in result.reasoning)
+    assert any("skips only the balancing test" in r for r in result.reasoning)
     public_body_warning = any("voluntary" in c for c in result.caveats)
     assert public_body_warning == (condition == "a public body asks for it for its public task")
 
@@ -114,15 +122,209 @@ def test_consent_mentions_legitimate_interests_when_expected():
     assert not any("legitimate interests may fit" in c for c in without.caveats)
 
 
-@pytest.mark.parametrize("purpose", [p for p in SPECIAL_PURPOSES if p != "not applicable"])
+@pytest.mark.parametrize(
+    "purpose", [p for p in SPECIAL_PURPOSES if p not in ("not applicable", "none of these")]
+)
 def test_every_article9_condition(purpose):
     result = suggest_lawful_basis(
-        answers(real_choice="yes", special_category="health", special_purpose=purpose)
+        answers(real_choice="yes", protect_life="yes", special_category="health", special_purpose=purpose)
     )
     condition = SPECIAL_PURPOSES[purpose][0]
     assert result.special_condition == condition
     assert result.special_condition.startswith("Article 9(2)(")
     assert any("special category" in r for r in result.reasoning)
+
+
+# Worked cases with the answer a data-protection lawyer would give ---------------------
+# Each row: what happened, the answers, the lawful basis, and the start of the
+# Article 9 condition (None: no special category data; "none": none found).
+
+WORKED_CASES = [
+    (
+        # Regression (expert review): this returned "explicit consent" for an unconscious person.
+        "a client collapses at the drop-in, unconscious; tell paramedics about her diabetes",
+        answers(protect_life="yes", special_category="health", special_purpose=VITAL_9),
+        "Vital interests",
+        "Article 9(2)(c)",
+    ),
+    (
+        # Regression (expert review): no legal-claims condition.
+        "send a client's medical report to her solicitor for her asylum appeal",
+        answers(reasonable_expectation="yes", special_category="health", special_purpose=LEGAL_CLAIMS),
+        "Legitimate interests",
+        "Article 9(2)(f)",
+    ),
+    (
+        # Regression (expert review): no employment condition.
+        "record a member of staff's sick leave to pay statutory sick pay",
+        answers(required_by_law="yes", special_category="health", special_purpose=EMPLOYMENT),
+        "Legal obligation",
+        "Article 9(2)(b)",
+    ),
+    (
+        "tell children's services that a 15-year-old client is being exploited, with her health details",
+        answers(
+            annex1_condition="safeguarding a vulnerable person",
+            special_category="health",
+            special_purpose="safeguarding a child or an adult at risk",
+            children="yes",
+        ),
+        "Recognised legitimate interest",
+        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 18",
+    ),
+    (
+        "a counselling service keeps session notes about clients' mental health",
+        answers(reasonable_expectation="yes", special_category="health", special_purpose="counselling"),
+        "Legitimate interests",
+        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 17",
+    ),
+    (
+        "equality monitoring of clients' ethnic origin, reported only as totals",
+        answers(
+            reasonable_expectation="yes",
+            special_category="racial or ethnic origin",
+            special_purpose="monitoring equality of opportunity",
+        ),
+        "Legitimate interests",
+        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 8",
+    ),
+    (
+        "a client chooses to tell her story, naming her faith, in the newsletter",
+        answers(
+            real_choice="yes",
+            special_category="religious or philosophical beliefs",
+            special_purpose="the person gives explicit consent",
+        ),
+        "Consent",
+        "Article 9(2)(a)",
+    ),
+    (
+        "a mosque-based group keeps its members' list",
+        answers(
+            reasonable_expectation="yes",
+            special_category="religious or philosophical beliefs",
+            special_purpose="our members, in a not-for-profit body with a religious, political, "
+            "philosophical or trade union aim",
+        ),
+        "Legitimate interests",
+        "Article 9(2)(d)",
+    ),
+    (
+        "a not-for-profit peer group for refugees living with HIV keeps members' health details",
+        answers(
+            reasonable_expectation="yes",
+            special_category="health",
+            special_purpose="support for people with a disability or medical condition",
+        ),
+        "Legitimate interests",
+        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 16",
+    ),
+    (
+        "keep a list of volunteers to plan the rota",
+        answers(reasonable_expectation="yes"),
+        "Legitimate interests",
+        None,
+    ),
+    (
+        "the council asks for a client's address for its housing duty",
+        answers(annex1_condition="a public body asks for it for its public task"),
+        "Recognised legitimate interest",
+        None,
+    ),
+    (
+        "a funder asks for clients' health conditions by name; no condition fits",
+        answers(reasonable_expectation="yes", special_category="health", special_purpose=NONE_OF_THESE),
+        "Legitimate interests",
+        "none",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "given", "basis", "condition"), WORKED_CASES, ids=[c[0][:40] for c in WORKED_CASES]
+)
+def test_worked_case(case, given, basis, condition):
+    result = suggest_lawful_basis(given)
+    assert result.basis == basis, case
+    if condition is None:
+        assert result.special_condition is None and not result.needs_special_condition
+    elif condition == "none":
+        assert result.special_condition is None and result.needs_special_condition
+        assert "Do not collect or use this special category data" in result.caveats[0]
+        assert "Article 9 condition:** none found" in result.to_markdown()
+    else:
+        assert result.special_condition.startswith(condition), case
+
+
+def test_every_special_purpose_has_a_worked_case():
+    used = {c[1]["special_purpose"] for c in WORKED_CASES}
+    assert set(SPECIAL_PURPOSES) - {"not applicable"} <= used
+
+
+def test_explicit_consent_in_an_emergency_points_to_vital_interests():
+    result = suggest_lawful_basis(
+        answers(
+            protect_life="yes", real_choice="yes", special_category="health", special_purpose=EXPLICIT_CONSENT
+        )
+    )
+    assert any("explicit consent is impossible" in c for c in result.caveats)
+
+
+def test_vital_interests_for_special_data_needs_a_life_at_risk():
+    with pytest.raises(AnswerProblem, match="vital interests"):
+        suggest_lawful_basis(answers(real_choice="yes", special_category="health", special_purpose=VITAL_9))
+
+
+@pytest.mark.parametrize(
+    "annex1",
+    [
+        "a public body asks for it for its public task",
+        "national security, public security or defence",
+        "preventing, detecting or investigating crime",
+    ],
+)
+def test_safeguarding_condition_is_not_accepted_for_another_purpose(annex1):
+    # Regression (expert review): a public body's request was accepted with the
+    # safeguarding condition whatever the purpose.
+    with pytest.raises(AnswerProblem, match="paragraph 18"):
+        suggest_lawful_basis(
+            answers(annex1_condition=annex1, special_category="health", special_purpose=SAFEGUARDING)
+        )
+
+
+def test_safeguarding_condition_states_its_extra_requirement():
+    result = suggest_lawful_basis(
+        answers(
+            annex1_condition="safeguarding a vulnerable person",
+            special_category="health",
+            special_purpose=SAFEGUARDING,
+        )
+    )
+    text = " ".join(result.caveats)
+    assert "without the person's consent" in text and "at risk" in text
+
+
+def test_legitimate_interests_teaches_all_three_parts():
+    # Regression (expert review): legitimate interests was taught as a balancing test only.
+    result = suggest_lawful_basis(answers(reasonable_expectation="yes"))
+    text = " ".join(result.caveats).lower()
+    for part in ("purpose test", "necessity test", "balancing test"):
+        assert part in text
+    assert "right to object" in text
+
+
+def test_recognised_legitimate_interest_skips_only_the_balancing_test():
+    result = suggest_lawful_basis(answers(annex1_condition="an emergency"))
+    text = " ".join(result.reasoning)
+    assert "skips only the balancing test" in text and "necessary" in text
+
+
+def test_every_result_shows_the_law_dates():
+    dates = load_law_dates()
+    result = suggest_lawful_basis(answers(real_choice="yes"))
+    for text in (result.to_markdown(), result.to_html()):
+        assert dates.last_checked_text in text
+        assert dates.review_by_text in text
 
 
 def test_no_special_category_means_no_article9_condition():
@@ -286,7 +488,7 @@ def test_widget_reloads_saved_answers(answers_in_tmp):
     assert again.inputs["real_choice"].value == "no"
 
 
-def test_widget_with_unanswered_questions_explains_without_traceback(answers_in_tmp):
+def test_widget_with_unanswered_questions_explains_and_keeps_the_work(answers_in_tmp):
     helper = LawfulBasisHelper()
     helper.purpose.value = "Funder report"
     helper.inputs["required_by_law"].value = "no"
@@ -295,7 +497,48 @@ def test_widget_with_unanswered_questions_explains_without_traceback(answers_in_
     assert "Please answer" in helper.feedback.value
     assert helper.result.value == ""
     assert helper.downloads.value == ""
-    assert not (answers_in_tmp / "lawful-basis.json").exists()
+    # Regression (expert review): work was saved only when Suggest succeeded.
+    stored = AnswerStore("lawful-basis", folder=answers_in_tmp)
+    assert stored.get("purpose") == "Funder report"
+    assert stored.get("answers")["required_by_law"] == "no"
+    assert stored.get("answers")["children"] is None
+
+
+def test_widget_saves_every_change_and_reloads_it(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    helper.purpose.value = "Health needs at the drop-in"
+    helper.inputs["special_category"].value = "health"
+    again = LawfulBasisHelper()
+    assert again.purpose.value == "Health needs at the drop-in"
+    assert again.inputs["special_category"].value == "health"
+    assert again.inputs["real_choice"].value is None
+
+
+def test_changing_an_answer_forgets_the_old_suggestion(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    helper.purpose.value = "Reminders"
+    fill(helper, answers(real_choice="yes"))
+    helper.button.click()
+    assert AnswerStore("lawful-basis", folder=answers_in_tmp).get("suggested_basis") == "Consent"
+    helper.inputs["real_choice"].value = "no"
+    assert AnswerStore("lawful-basis", folder=answers_in_tmp).get("suggested_basis") is None
+
+
+def test_every_question_starts_unanswered(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    for key, control in helper.inputs.items():
+        assert control.value is None, key
+        assert control.index is None or control.label == "Choose one", key
+        if isinstance(control, widgets.Dropdown):
+            assert control.label == "Choose one", key
+
+
+@pytest.mark.parametrize("content", ['{"answers": null}', '{"answers": ["yes"], "purpose": "x"}'])
+def test_saved_answers_that_are_not_a_dictionary_do_not_crash(answers_in_tmp, content):
+    answers_in_tmp.mkdir(parents=True)
+    (answers_in_tmp / "lawful-basis.json").write_text(content, encoding="utf-8")
+    helper = LawfulBasisHelper()
+    assert all(control.value is None for control in helper.inputs.values())
 
 
 def test_widget_contradiction_is_shown(answers_in_tmp):
@@ -321,3 +564,88 @@ def test_widget_with_unreadable_saved_file_starts_fresh(answers_in_tmp):
     helper = LawfulBasisHelper()
     assert "could not be read" in helper.feedback.value
     assert helper.purpose.value == ""
+
+
+def test_an_overdue_law_review_is_said_first(monkeypatch):
+    from datetime import date
+
+    from datawithcare import lawful_basis
+    from datawithcare.law_dates import LawDates
+
+    monkeypatch.setattr(lawful_basis, "LAW_DATES", LawDates(date(2020, 1, 1), date(2020, 6, 1)))
+    result = suggest_lawful_basis(answers(real_choice="yes"))
+    assert "that date has passed" in result.caveats[0]
+    assert result.basis == "Consent"
+    monkeypatch.undo()
+    assert "that date has passed" not in " ".join(suggest_lawful_basis(answers(real_choice="yes")).caveats)
+
+
+def test_every_combination_gives_a_right_answer_or_a_clear_problem():
+    """Walk every combination of the deciding answers and check the rules the law sets.
+
+    The three flags (immigration status, criminal offence data, children) only add
+    caveats, so they stay "no" here; they have their own tests above.
+    """
+    import itertools
+
+    order = [
+        ("required_by_law", "Legal obligation"),
+        ("needed_for_contract", "Contract"),
+        ("official_function", "Public task"),
+        ("protect_life", "Vital interests"),
+    ]
+    keys = [
+        "required_by_law",
+        "needed_for_contract",
+        "official_function",
+        "protect_life",
+        "annex1_condition",
+        "real_choice",
+        "reasonable_expectation",
+        "special_category",
+        "special_purpose",
+    ]
+    options = {q.key: q.options for q in QUESTIONS}
+    options["special_category"] = ("none", "health")
+    checked = refused = 0
+    for values in itertools.product(*(options[k] for k in keys)):
+        given = answers(**dict(zip(keys, values, strict=True)))
+        try:
+            result = suggest_lawful_basis(given)
+        except AnswerProblem as problem:
+            assert problem.problems and all(isinstance(p, str) and p for p in problem.problems)
+            refused += 1
+            continue
+        checked += 1
+        # The first basis that fits is the one suggested, in the fixed order.
+        expected = next((basis for key, basis in order if given[key] == "yes"), None)
+        if expected is None and given["annex1_condition"] != "none":
+            expected = "Recognised legitimate interest"
+        if expected is None and given["real_choice"] == "yes":
+            expected = "Consent"
+        if expected is None and given["reasonable_expectation"] == "yes":
+            expected = "Legitimate interests"
+        assert result.basis == expected, given
+        purpose = given["special_purpose"]
+        if given["special_category"] == "none":
+            assert result.special_condition is None and not result.needs_special_condition
+            continue
+        # Special category data always needs a condition, or a clear stop.
+        assert result.needs_special_condition
+        if purpose == NONE_OF_THESE:
+            assert result.special_condition is None and "Do not collect" in result.caveats[0]
+            continue
+        assert result.special_condition == SPECIAL_PURPOSES[purpose][0]
+        # Vital interests for special category data only when a life is at risk.
+        if purpose == VITAL_9:
+            assert given["protect_life"] == "yes"
+        # Explicit consent only when people can really say no.
+        if purpose == EXPLICIT_CONSENT:
+            assert given["real_choice"] == "yes"
+        # The safeguarding condition never for a public body's request, security or crime.
+        if purpose == SAFEGUARDING:
+            assert given["annex1_condition"] in ("none", "safeguarding a vulnerable person", "an emergency")
+            assert any("without the person's consent" in c for c in result.caveats)
+        if result.basis == "Legitimate interests":
+            assert any("necessity test" in c and "balancing test" in c for c in result.caveats)
+    assert checked > 10_000 and refused > 1_000
