@@ -364,6 +364,11 @@ def plain(text: Any) -> str:
     return str(text).replace("$", r"\$")
 
 
+def _count(n: int, word: str) -> str:
+    """Return "1 theme", "2 themes": never "1 themes"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _people(n: int) -> str:
     return "1 person has" if n == 1 else f"{n} people have"
 
@@ -375,7 +380,7 @@ def profile_alt_text(scores: MaturityScores) -> str:
     top = table["mean"].idxmax()
     bottom = table["mean"].idxmin()
     text = (
-        f"Dot chart of data maturity on {len(table)} themes, scored 1 to 5 by "
+        f"Dot chart of data maturity on {_count(len(table), 'theme')}, scored 1 to 5 by "
         f"{people} {'person' if people == 1 else 'people'}. "
         f"Highest average: {table.loc[top, 'name']} ({_fmt(table.loc[top, 'mean'])}). "
         f"Lowest average: {table.loc[bottom, 'name']} ({_fmt(table.loc[bottom, 'mean'])})."
@@ -481,7 +486,8 @@ def comparison_alt_text(comparison: pd.DataFrame, labels: tuple[str, str] = ("be
     up = both[both["change"] > 0]
     down = both[both["change"] < 0]
     text = (
-        f"Dumbbell chart comparing average data maturity {first} and {second} on {len(both)} themes. "
+        f"Dumbbell chart comparing average data maturity {first} and {second} on "
+        f"{_count(len(both), 'theme')}. "
         f"Scores rose on {len(up)}, fell on {len(down)} and stayed the same on "
         f"{len(both) - len(up) - len(down)}."
     )

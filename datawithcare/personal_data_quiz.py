@@ -1,6 +1,6 @@
 """The "Is this personal data?" self-check for Module 4.
 
-The questions live in ``personal_data_quiz.yaml`` next to this file, so
+The questions live in ``frameworks/personal-data-quiz.yaml`` beside this file, so
 that a fork can change the examples without touching code. Each has an
 example, a fixed set of choices, the right answer and an explanation.
 
@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from datawithcare.answers import AnswerFileError, download_link
 from datawithcare.ui import AnswerWidget, button, message_html
 
-QUESTIONS_FILE = Path(__file__).with_name("personal_data_quiz.yaml")
+QUESTIONS_FILE = Path(__file__).resolve().parent / "frameworks" / "personal-data-quiz.yaml"
 
 
 class QuizDataError(ValueError):

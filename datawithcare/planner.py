@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import html
 import io
 import re
 from collections.abc import Mapping
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import ipywidgets as widgets
+import yaml
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr
 
 from datawithcare.answers import download_link
@@ -45,12 +47,14 @@ from datawithcare.ui import AnswerWidget, button
 #: The answer store the widget saves to.
 STORE_NAME = "data-needs-plan"
 
+#: The planner's words (the steps, the answers to "do we really need this?").
+CONTENT_PATH = Path(__file__).resolve().parent / "frameworks" / "data-needs-planner.yaml"
+_CONTENT = yaml.safe_load(CONTENT_PATH.read_text(encoding="utf-8"))
+
 #: The answers to "do we really need this?", and what the planner shows.
-NEEDED_CHOICES: dict[str, str] = {
-    "yes": "Yes: this indicator cannot be measured without it",
-    "unsure": "Not sure yet",
-    "no": "No: leave it out",
-}
+NEEDED_CHOICES: dict[str, str] = dict(_CONTENT["needed_choices"])
+if list(NEEDED_CHOICES) != ["yes", "unsure", "no"]:
+    raise ValueError(f"{CONTENT_PATH.name}: needed_choices must be yes, unsure and no, in that order.")
 
 CSV_COLUMNS = ["mission", "question", "indicator", "data_item", "needed", "sensitive", "reason"]
 
@@ -529,31 +533,23 @@ class DataNeedsPlanner(AnswerWidget):
         self.save_button = button("Check and save", button_style="primary", icon="check")
         self.save_button.on_click(self._on_save)
 
-        def step(title: str, text: str) -> widgets.HTML:
-            return widgets.HTML(f"<h4>{title}</h4><p>{text}</p>")
+        def step(number: int) -> widgets.HTML:
+            words = _CONTENT["steps"][number]
+            return widgets.HTML(f"<h4>{html.escape(words['title'])}</h4><p>{html.escape(words['text'])}</p>")
 
         self._form = [
-                step("Step 1. Your mission", "Why does your organisation exist, and who is it for?"),
+                step(0),
                 self.organisation,
                 self.mission,
-                step(
-                    "Step 2. Your questions",
-                    "What must you know to tell whether you are achieving your mission? One question a line.",
-                ),
+                step(1),
                 self.questions,
-                step(
-                    "Step 3. Indicators",
-                    "For each question: what could you count or observe that answers it?",
-                ),
+                step(2),
                 self.indicator_question,
                 self.indicator_text,
                 self.add_indicator_button,
                 self.indicator_list,
                 self.remove_indicator_button,
-                step(
-                    "Step 4. The data each indicator needs",
-                    "For each item, ask: do we really need this? Could we answer the question without it?",
-                ),
+                step(3),
                 self.item_indicator,
                 self.item_name,
                 widgets.HTML("<p><strong>Do we really need this?</strong></p>"),
@@ -563,7 +559,7 @@ class DataNeedsPlanner(AnswerWidget):
                 self.add_item_button,
                 self.item_list,
                 self.remove_item_button,
-                step("Step 5. Check, save and download", "You can save a plan that is not finished yet."),
+                step(4),
                 self.save_button,
         ]  # fmt: skip
         self._fill_from_plan()
@@ -662,7 +658,8 @@ class DataNeedsPlanner(AnswerWidget):
         )
         self.indicator_text.value = ""
         self._refresh_lists()
-        self.feedback.info(f"Indicator added. The plan has {len(self.plan['indicators'])} indicator(s).")
+        count = len(self.plan["indicators"])
+        self.feedback.info(f"Indicator added. The plan has {count} indicator{'' if count == 1 else 's'}.")
 
     def _on_remove_indicator(self, _button: Any = None) -> None:
         index = self.indicator_list.value

@@ -328,6 +328,22 @@ def test_one_round_is_counted_in_words(tmp_path):
     assert "Loaded 1 saved round." in again.notice.value
 
 
+def test_counts_of_one_are_singular():
+    from datawithcare.maturity import compare_rounds, comparison_alt_text, profile_alt_text, score_responses
+
+    one = score_responses({"A": {"uses": 2}})
+    assert "on 1 theme," in profile_alt_text(one) and "1 themes" not in profile_alt_text(one)
+    text = comparison_alt_text(compare_rounds(one, score_responses({"A": {"uses": 3}})))
+    assert "on 1 theme." in text
+
+
+def test_a_right_answer_says_right_once(tmp_path):
+    quiz = PersonalDataQuiz(folder=tmp_path)
+    _press_quiz(quiz)
+    explanation = quiz.explanations[QUESTIONS[0].id].value
+    assert "Right:" in explanation and "Right." not in explanation
+
+
 def test_start_again_asks_before_deleting_saved_answers(tmp_path):
     quiz = PersonalDataQuiz(folder=tmp_path)
     quiz.inputs[QUESTIONS[0].id].value = QUESTIONS[0].answer
