@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr
 
 from datawithcare.answers import download_link
 from datawithcare.render import csv_cell, markdown_to_html, render_markdown
-from datawithcare.ui import AnswerWidget, button
+from datawithcare.ui import AnswerWidget, button, labelled
 
 #: The answer store the widget saves to.
 STORE_NAME = "data-needs-plan"
@@ -488,7 +488,7 @@ class DataNeedsPlanner(AnswerWidget):
         self.plan = plan_from_saved(saved)
         wide = widgets.Layout(width="95%")
 
-        self.organisation = widgets.Text(description="Organisation", layout=wide)
+        self.organisation = labelled(widgets.Text, description="Organisation", layout=wide)
         self.mission = widgets.Textarea(
             placeholder="Why does your organisation exist, and who is it for?",
             layout=widgets.Layout(width="95%", height="5em"),
@@ -499,9 +499,12 @@ class DataNeedsPlanner(AnswerWidget):
         )
         self.questions.observe(self._on_questions_changed, names="value")
 
-        self.indicator_question = widgets.Dropdown(description="Question", options=[], layout=wide)
-        self.indicator_text = widgets.Text(
-            description="Indicator", placeholder="something you can count or observe", layout=wide
+        self.indicator_question = labelled(widgets.Dropdown, description="Question", options=[], layout=wide)
+        self.indicator_text = labelled(
+            widgets.Text,
+            description="Indicator",
+            placeholder="something you can count or observe",
+            layout=wide,
         )
         self.add_indicator_button = button("Add indicator", icon="plus")
         self.add_indicator_button.on_click(self._on_add_indicator)
@@ -509,9 +512,9 @@ class DataNeedsPlanner(AnswerWidget):
         self.remove_indicator_button = button("Remove indicator", icon="trash")
         self.remove_indicator_button.on_click(self._on_remove_indicator)
 
-        self.item_indicator = widgets.Dropdown(description="Indicator", options=[], layout=wide)
-        self.item_name = widgets.Text(
-            description="Data item", placeholder="e.g. ESOL level at start", layout=wide
+        self.item_indicator = labelled(widgets.Dropdown, description="Indicator", options=[], layout=wide)
+        self.item_name = labelled(
+            widgets.Text, description="Data item", placeholder="e.g. ESOL level at start", layout=wide
         )
         self.item_needed = widgets.RadioButtons(
             options=[(label, key) for key, label in NEEDED_CHOICES.items()],
@@ -521,8 +524,11 @@ class DataNeedsPlanner(AnswerWidget):
         self.item_sensitive = widgets.Checkbox(
             description="Sensitive (e.g. immigration status, health, religion, address)", indent=False
         )
-        self.item_reason = widgets.Text(
-            description="Why and how", placeholder="why you need it, and how you will protect it", layout=wide
+        self.item_reason = labelled(
+            widgets.Text,
+            description="Why and how",
+            placeholder="why you need it, and how you will protect it",
+            layout=wide,
         )
         self.add_item_button = button("Add data item", icon="plus")
         self.add_item_button.on_click(self._on_add_item)

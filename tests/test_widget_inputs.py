@@ -315,6 +315,8 @@ def test_buttons_and_labels_are_never_cut(tmp_path):
     planner = DataNeedsPlanner(folder=tmp_path)
     for button in (planner.remove_indicator_button, planner.add_item_button, planner.save_button):
         assert button.layout.width == "auto"
+    for box in (planner.organisation, planner.item_reason, planner.indicator_question):
+        assert box.style.description_width == "initial"
     form = MaturityAssessment(folder=tmp_path)
     assert form.add_button.layout.width == "auto"
     assert form.respondent.style.description_width == "initial"
