@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from datawithcare.answers import AnswerFileError, download_link
+from datawithcare.render import render_markdown
 from datawithcare.ui import AnswerWidget, button, message_html
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "frameworks" / "personal-data-quiz.yaml"
@@ -159,27 +160,18 @@ def mark(answers: object, questions: list[QuizQuestion] | None = None) -> Score:
 
 
 def summary_markdown(score: Score, questions: list[QuizQuestion] | None = None) -> str:
-    """Return the learner's results, with every explanation, as Markdown."""
+    """Return the learner's results, with every explanation, as Markdown (template ``personal-data-quiz.md.j2``)."""
     questions = questions if questions is not None else load_questions()
-    lines = [
-        "# Is this personal data? My results",
-        "",
-        f"**Score:** {score.correct} out of {score.total} ({score.answered} answered)",
-        "",
+    items = [
+        {
+            "example": question.example,
+            "answer": question.answer,
+            "explanation": question.explanation,
+            "result": score.results.get(question.id),
+        }
+        for question in questions
     ]
-    for number, question in enumerate(questions, start=1):
-        lines.append(f"## {number}. {question.example}")
-        lines.append("")
-        result = score.results.get(question.id)
-        if result is None:
-            lines.append("*Not answered yet.*")
-        else:
-            verdict = "Right" if result.correct else f"Not quite: the answer is {question.answer!r}"
-            lines.append(f"**My answer:** {result.choice}. {verdict}.")
-            lines.append("")
-            lines.append(question.explanation)
-        lines.append("")
-    return "\n".join(lines)
+    return render_markdown("personal-data-quiz.md.j2", score=score, items=items)
 
 
 class SavedQuiz(BaseModel):
