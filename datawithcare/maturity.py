@@ -38,7 +38,7 @@ from matplotlib.figure import Figure
 from pydantic import BaseModel, ConfigDict, RootModel, StrictFloat, StrictInt, StrictStr
 
 from datawithcare.answers import AnswerStore, download_link
-from datawithcare.render import csv_cell, render_markdown
+from datawithcare.render import csv_cell, markdown_to_html, render_markdown
 from datawithcare.style import PALETTE
 from datawithcare.ui import AnswerWidget, button, labelled, save_answers, show_downloads
 
@@ -933,13 +933,15 @@ class MaturityAssessment(AnswerWidget):
         self.results.value = "".join(parts)
         assessed_on = str(entry.get("assessed_on", ""))
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "round"
+        summary = summary_markdown(scores, self.framework, name, assessed_on)
         links = [
             download_link(
-                summary_markdown(scores, self.framework, name, assessed_on),
-                f"maturity-{slug}.md",
-                "text/markdown",
-                "Download the summary (Markdown)",
+                markdown_to_html(summary, f"Data maturity self-assessment: {name}"),
+                f"maturity-{slug}.html",
+                "text/html",
+                "Download the summary to print (HTML)",
             ),
+            download_link(summary, f"maturity-{slug}.md", "text/markdown", "Download the summary (Markdown)"),
             download_link(
                 responses_csv(scores.responses, name, assessed_on),
                 f"maturity-{slug}.csv",

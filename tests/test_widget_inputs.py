@@ -388,8 +388,12 @@ def test_every_widget_offers_its_reloadable_answers_file(tmp_path):
     assert "personal-data-quiz.json" in _links(quiz.downloads.value)
 
     form = MaturityAssessment(folder=tmp_path)
-    _fill(form, "Coordinator", everyone(2), round_name="before")
-    assert "maturity-assessment.json" in _links(form.downloads.value)
+    _fill(form, "Coordinator", everyone(2), round_name="<b>before</b>")
+    links = _links(form.downloads.value)
+    assert "maturity-assessment.json" in links
+    page = links["maturity-b-before-b.html"].decode("utf-8")  # the same summary as the Markdown, as a page
+    assert "&lt;b&gt;before&lt;/b&gt;" in page and "<b>" not in page
+    assert "People who answered: 1" in links["maturity-b-before-b.md"].decode("utf-8")
 
 
 def test_a_refused_save_offers_what_is_on_screen(tmp_path):
