@@ -6,12 +6,22 @@ Every widget in the course saves what the learner types into an
 ``DATAWITHCARE_ANSWERS_DIR`` says otherwise). The next time the widget
 opens, it reloads the answers.
 
-Three promises:
+Five promises:
 
 * Saving never half-writes a file: a new copy is written first, then
   swapped in.
-* A file that cannot be read is never overwritten. It is renamed to
-  ``<name>.unreadable-<time>.json`` and the learner is told where it is.
+* Saving never overwrites what it has not seen. Before it writes, the
+  store reads the file again. If the file changed since it was read (a
+  file the learner uploaded, or a second copy of the same notebook), the
+  answers are merged: answers the store did not touch are kept as they
+  are on disk. If the same answer was changed in both places, nothing is
+  written and the learner is told how to keep both.
+* Before every overwrite, the old file is copied into ``backups/``
+  beside it, with the time in its name.
+* A file that cannot be read, or that does not have the shape the widget
+  expects, is never overwritten. It is renamed to
+  ``<name>.unreadable-<time>.json`` and the learner is told which part is
+  wrong and what to fix.
 * The learner can download their answers with one click, so nothing is
   lost when a Binder session ends.
 """
@@ -19,27 +29,46 @@ Three promises:
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
+import hashlib
 import html
 import io
 import json
 import os
 import re
+import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
+try:  # File locks keep two kernels from writing at the same instant (Linux, macOS).
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: the fingerprint check still applies
+    fcntl = None  # type: ignore[assignment]
+
 #: Set this environment variable to keep answers in another folder.
 ANSWERS_DIR_ENV = "DATAWITHCARE_ANSWERS_DIR"
 
+#: The folder, inside the answers folder, that keeps a copy of each file before it is overwritten.
+BACKUP_FOLDER = "backups"
+
 _NAME_RULE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _FORMAT = "data-with-care-answers"
+_ABSENT = object()
 
 
 class AnswerFileError(Exception):
     """An answer file could not be saved or read. The message says what to do."""
+
+
+class AnswerConflictError(AnswerFileError):
+    """The file changed since it was read, and the same answer was changed in both places."""
 
 
 def answers_dir() -> Path:
@@ -65,6 +94,45 @@ def _check_json(value: Any, where: str) -> None:
         ) from None
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def validation_problems(exc: ValidationError) -> list[str]:
+    """Turn a pydantic error into sentences that name each field and say what to fix."""
+    problems = []
+    for error in exc.errors():
+        where = " → ".join(str(part) for part in error["loc"]) or "the answers"
+        found = error.get("input", _ABSENT)
+        message = error["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        text = f"'{where}': {message[:1].lower() + message[1:]}"
+        if found is not _ABSENT and error["type"] != "missing":
+            text += f" (it is {_short(found)})"
+        problems.append(text)
+    return problems
+
+
+class _NotJSON(ValueError):
+    pass
+
+
+def _not_json(word: str) -> Any:
+    raise _NotJSON(f"it holds {word}, which is not a number JSON allows; write a number instead")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def answers_payload(name: str, answers: dict[str, Any]) -> str:
+    """Return answers as the JSON text an answer file holds (the widgets can reload it)."""
+    payload = {"format": _FORMAT, "store": name, "saved_at": _now(), "answers": answers}
+    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
+
+
 class AnswerStore:
     """A learner's answers for one tool, saved as JSON.
 
@@ -80,9 +148,15 @@ class AnswerStore:
         ``"ethics-canvas"``. It becomes the file name.
     folder:
         Where to keep the file. Leave it out to use :func:`answers_dir`.
+    schema:
+        A pydantic model that the answers must fit (optional). A file whose
+        answers do not fit is put aside, like a file that is not JSON, and
+        the message names each wrong field.
     """
 
-    def __init__(self, name: str, folder: str | Path | None = None) -> None:
+    def __init__(
+        self, name: str, folder: str | Path | None = None, schema: type[BaseModel] | None = None
+    ) -> None:
         if not isinstance(name, str) or not _NAME_RULE.match(name):
             raise ValueError(
                 "An answer store needs a short name in lower case, using letters, "
@@ -91,36 +165,71 @@ class AnswerStore:
         self.name = name
         self.folder = Path(folder).expanduser() if folder is not None else answers_dir()
         self.path = self.folder / f"{name}.json"
+        self.schema = schema
         #: A note for the learner about the last load (for example, that an
         #: unreadable file was put aside). Empty when all is well.
         self.message = ""
+        #: True when the last save found the file changed underneath and merged with it.
+        self.merged = False
+        #: The fingerprint of the file as last read or written (None: there was no file).
+        self._fingerprint: str | None = None
         self._answers: dict[str, Any] = self._read()
 
     # Reading -----------------------------------------------------------
 
-    def _read(self) -> dict[str, Any]:
-        if not self.path.exists():
-            return {}
-        problem = ""
+    def problems(self, answers: Any) -> list[str]:
+        """Return what is wrong with ``answers`` for this store's schema (empty if they fit)."""
+        if not isinstance(answers, dict):
+            return ["'answers': it must be a mapping of names and answers"]
+        if self.schema is None:
+            return []
         try:
-            payload = json.loads(self.path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            problem = "it is not a text file"
-        except json.JSONDecodeError as exc:
-            problem = f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            self.schema.model_validate(answers)
+        except ValidationError as exc:
+            return validation_problems(exc)
+        return []
+
+    def _load(self) -> tuple[dict[str, Any], str | None]:
+        """Return the answers on disk and their fingerprint; put an unreadable file aside."""
+        try:
+            data = self.path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return {}, None
         except OSError as exc:
             raise AnswerFileError(
                 f"Your answers in {self.path} could not be opened ({exc.strerror}). "
                 "Check that the file is not open in another program, then run the cell again."
             ) from None
+        problem = ""
+        try:
+            payload = json.loads(data.decode("utf-8"), parse_constant=_not_json)
+        except UnicodeDecodeError:
+            problem = "it is not a text file"
+        except _NotJSON as exc:
+            problem = str(exc)
+        except json.JSONDecodeError as exc:
+            problem = f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         else:
             if (
                 isinstance(payload, dict)
                 and payload.get("format") == _FORMAT
                 and isinstance(payload.get("answers"), dict)
             ):
-                return payload["answers"]
-            problem = "it does not look like a Data with Care answer file"
+                wrong = self.problems(payload["answers"])
+                if not wrong:
+                    return payload["answers"], _digest(data)
+                problem = (
+                    "some answers are not in the shape this form expects. In the part called "
+                    '"answers": ' + "; ".join(wrong[:5]) + ("; and more" if len(wrong) > 5 else "")
+                    + ". To mend it, give each named part the kind of value this message asks for, "
+                    "or delete that part"
+                )  # fmt: skip
+            else:
+                problem = "it does not look like a Data with Care answer file"
+        self._put_aside(problem)
+        return {}, None
+
+    def _put_aside(self, problem: str) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = self.path.with_name(f"{self.name}.unreadable-{stamp}.json")
         counter = 1
@@ -134,7 +243,25 @@ class AnswerStore:
             "You can start again here. If you edited that file by hand, you can "
             "open it, mend it, and rename it back."
         )
-        return {}
+
+    def _read(self) -> dict[str, Any]:
+        answers, self._fingerprint = self._load()
+        return answers
+
+    def _fingerprint_now(self) -> str | None:
+        try:
+            return _digest(self.path.read_bytes())
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise AnswerFileError(
+                f"Your answers in {self.path} could not be opened ({exc.strerror}). "
+                "Check that the file is not open in another program, then try again."
+            ) from None
+
+    def changed_on_disk(self) -> bool:
+        """True if the file is not what this store last read or wrote (uploaded, or saved elsewhere)."""
+        return self._fingerprint_now() != self._fingerprint
 
     def reload(self) -> None:
         """Read the file again, for example after a colleague's answers were copied in."""
@@ -157,37 +284,110 @@ class AnswerStore:
 
     # Writing -----------------------------------------------------------
 
-    def set(self, key: str, value: Any) -> None:
-        """Save one answer at once."""
-        self.update({key: value})
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AnswerFileError(
+                f"Your answers could not be saved in {self.folder} ({exc.strerror}). "
+                "Your answers are still on screen: download them with the link below, "
+                "or copy them somewhere safe."
+            ) from None
+        if fcntl is None:  # pragma: no cover - Windows
+            yield
+            return
+        handle = os.open(self.folder, os.O_RDONLY)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.close(handle)
 
-    def update(self, answers: dict[str, Any]) -> None:
-        """Save several answers at once."""
+    def _latest(self) -> dict[str, Any]:
+        """Inside the lock: the answers on disk now (reads again only if the file changed)."""
+        self.merged = False
+        if self._fingerprint_now() == self._fingerprint:
+            return copy.deepcopy(self._answers)
+        self.merged = True
+        answers, _ = self._load()
+        return answers
+
+    @staticmethod
+    def _checked(answers: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(answers, dict):
             raise ValueError("Give the answers as a dictionary of names and values.")
         for key, value in answers.items():
             if not isinstance(key, str) or not key.strip():
                 raise ValueError(f"Each answer needs a name (some text); got {key!r}.")
             _check_json(value, key)
-        merged = {**self._answers, **copy.deepcopy(answers)}
-        self._write(merged)
-        self._answers = merged
+        return copy.deepcopy(answers)
+
+    def set(self, key: str, value: Any) -> None:
+        """Save one answer at once."""
+        self.update({key: value})
+
+    def update(self, answers: dict[str, Any]) -> None:
+        """Save several answers at once, keeping every other answer in the file.
+
+        If the file changed since it was read and one of these answers was
+        changed there too, nothing is saved and :class:`AnswerConflictError`
+        explains what to do.
+        """
+        self._save(self._checked(answers), ())
 
     def delete(self, key: str) -> None:
         """Remove one answer, if it is there."""
-        if key in self._answers:
-            remaining = {k: v for k, v in self._answers.items() if k != key}
-            self._write(remaining)
-            self._answers = remaining
+        self._save({}, (key,))
 
-    def _write(self, answers: dict[str, Any]) -> None:
-        payload = {"format": _FORMAT, "store": self.name, "saved_at": _now(), "answers": answers}
-        text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
+    def modify(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Read the newest answers, pass a copy to ``change``, and save the answers it returns.
+
+        Use it to add to an answer (a person to a round, say) without losing
+        what another copy of the notebook saved meanwhile. Returns what was saved.
+        """
+        with self._locked():
+            latest = self._latest()
+            updates = self._checked(change(copy.deepcopy(latest)))
+            self._commit({**latest, **updates})
+        return copy.deepcopy(updates)
+
+    def _save(self, updates: dict[str, Any], deletes: tuple[str, ...]) -> None:
+        with self._locked():
+            latest = self._latest()
+            conflicts = []
+            for key in [*updates, *deletes]:
+                on_disk = latest.get(key, _ABSENT)
+                seen = self._answers.get(key, _ABSENT)
+                wanted = updates.get(key, _ABSENT)
+                if on_disk != seen and on_disk != wanted:
+                    conflicts.append(key)
+            if conflicts:
+                raise AnswerConflictError(
+                    f"Nothing was saved, so that nothing is lost: {self.path.name} changed after this "
+                    "form opened (perhaps you uploaded a file, or this notebook is open twice), and it "
+                    f"has a different answer for: {', '.join(conflicts)}. Run the cell again to load the "
+                    "saved file, then make your change again. What you typed is still on screen; the "
+                    "link below downloads it."
+                )
+            result = {**latest, **updates}
+            for key in deletes:
+                result.pop(key, None)
+            if result == latest and self.path.exists() and not self.merged:
+                return
+            self._commit(result)
+
+    def _commit(self, answers: dict[str, Any]) -> None:
+        wrong = self.problems(answers)
+        if wrong:
+            raise ValueError("These answers cannot be saved: " + "; ".join(wrong))
+        text = answers_payload(self.name, answers) + "\n"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self._backup()
             handle, temp_name = tempfile.mkstemp(dir=self.folder, prefix=f".{self.name}-", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as temp:
-                temp.write(text + "\n")
+                temp.write(text)
             os.replace(temp_name, self.path)
         except OSError as exc:
             raise AnswerFileError(
@@ -195,18 +395,32 @@ class AnswerStore:
                 "Your answers are still on screen: download them with the link below, "
                 "or copy them somewhere safe."
             ) from None
+        self._answers = answers
+        self._fingerprint = _digest(text.encode("utf-8"))
+
+    def _backup(self) -> None:
+        """Copy the file into backups/ before it is overwritten."""
+        if not self.path.exists():
+            return
+        folder = self.folder / BACKUP_FOLDER
+        folder.mkdir(exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        shutil.copy2(self.path, folder / f"{self.name}-{stamp}.json")
+
+    def backups(self) -> list[Path]:
+        """The copies kept before each overwrite, oldest first."""
+        return sorted((self.folder / BACKUP_FOLDER).glob(f"{self.name}-*.json"))
 
     # Downloading -------------------------------------------------------
 
-    def to_json(self) -> str:
-        """Return the answers as the same JSON text the file holds."""
-        payload = {"format": _FORMAT, "store": self.name, "saved_at": _now(), "answers": self._answers}
-        return json.dumps(payload, indent=2, ensure_ascii=False)
+    def to_json(self, answers: dict[str, Any] | None = None) -> str:
+        """Return the answers (or ``answers``, if given) as the JSON text the file holds."""
+        return answers_payload(self.name, self._answers if answers is None else answers)
 
-    def download_link(self, label: str | None = None) -> str:
-        """Return an HTML link that downloads these answers as a JSON file."""
+    def download_link(self, label: str | None = None, answers: dict[str, Any] | None = None) -> str:
+        """Return an HTML link that downloads these answers as a JSON file the widget can reload."""
         return download_link(
-            self.to_json(),
+            self.to_json(answers),
             filename=self.path.name,
             mime="application/json",
             label=label or f"Download your answers ({self.path.name})",

@@ -23,12 +23,15 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import ipywidgets as widgets
+import yaml
+from pydantic import BaseModel, ConfigDict, StrictStr
 
-from datawithcare.answers import AnswerStore, download_link
-from datawithcare.ui import Feedback, download_area, open_store, save_answers, show_downloads
+from datawithcare.answers import download_link
+from datawithcare.render import markdown_body, markdown_to_html, render_markdown
+from datawithcare.ui import AnswerWidget, button
 
 #: The name of the answer file (``my-answers/ethics-canvas.json``).
 STORE_NAME = "ethics-canvas"
@@ -46,72 +49,36 @@ class Strand:
     question: str
 
 
+#: The canvas's words: questions, ratings, decisions and the worked example.
+CONTENT_PATH = Path(__file__).resolve().parent / "frameworks" / "ethics-canvas.yaml"
+
+
+def load_content(path: str | Path | None = None) -> dict[str, Any]:
+    """Read the canvas's questions, ratings, decisions and sample from YAML."""
+    content = yaml.safe_load(Path(path or CONTENT_PATH).read_text(encoding="utf-8"))
+    keys = [field["key"] for field in content["plan_fields"]]
+    if keys[:1] != ["project"] or sorted(keys) != sorted(["project", "purpose", "data", "affected"]):
+        raise ValueError("plan_fields must be project, then purpose, data and affected.")
+    return content
+
+
+_CONTENT = load_content()
+
 #: The five strands, in the order the course teaches them.
-STRANDS: tuple[Strand, ...] = (
-    Strand(
-        "harms",
-        "Risks and harms",
-        "Who could be harmed if this data were lost, leaked, shared or misread: the person, "
-        "their family, their community, or your organisation and others like it? "
-        "How likely is it, and how bad would it be?",
-    ),
-    Strand(
-        "transparency",
-        "Transparency and accountability",
-        "Would the people in the data be surprised by this use? How will you tell them, in a "
-        "language they understand? Who in your organisation answers for this decision?",
-    ),
-    Strand(
-        "protection",
-        "Responsibility for data protection",
-        "Who looks after this data? Where is it kept, who can see it, and when will you delete "
-        "it? What is the lawful basis, and do you need a data protection impact assessment (DPIA)?",
-    ),
-    Strand(
-        "insights",
-        "Responsible use of data-informed insights",
-        "What conclusions will you, or others, draw from this data? Could they be misread, or "
-        "used against the people they describe? Who is missing from the numbers?",
-    ),
-    Strand(
-        "wellbeing",
-        "Wellbeing and thriving",
-        "Does this use help the people and communities you serve to thrive? What does it cost "
-        "them in time, stress or trust, and is that cost worth it to them?",
-    ),
-)
+STRANDS: tuple[Strand, ...] = tuple(Strand(**strand) for strand in _CONTENT["strands"])
 
 _STRAND_KEYS = tuple(strand.key for strand in STRANDS)
 
-#: The questions about the plan itself, before the strands.
-PLAN_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("project", "Name of the plan", "A short name, such as 'Yearly report to our funder'."),
-    (
-        "purpose",
-        "Purpose",
-        "What do you want to do, and why? One or two sentences.",
-    ),
-    (
-        "data",
-        "What data",
-        "Which details about people will you collect, use or share? Be specific.",
-    ),
-    (
-        "affected",
-        "Who is affected",
-        "Whose data is it, and who else could be affected (families, communities, staff)?",
-    ),
+#: The questions about the plan itself, before the strands: (key, label, hint).
+PLAN_FIELDS: tuple[tuple[str, str, str], ...] = tuple(
+    (field["key"], field["label"], field["hint"]) for field in _CONTENT["plan_fields"]
 )
 
 #: Risk ratings: the saved value and the words shown to the learner.
-RISK_LEVELS: dict[str, str] = {"low": "Low", "medium": "Medium", "high": "High"}
+RISK_LEVELS: dict[str, str] = dict(_CONTENT["risk_levels"])
 
 #: Decisions: the saved value and the words shown to the learner.
-DECISIONS: dict[str, str] = {
-    "go": "Go: the plan is fine as it is",
-    "go-with-changes": "Go with changes: the plan can go ahead once the changes below are made",
-    "stop": "Stop: do not go ahead with this plan",
-}
+DECISIONS: dict[str, str] = dict(_CONTENT["decisions"])
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -268,142 +235,59 @@ def highest_risk(answers: Any) -> str:
     return max(rated, key=order.index) if rated else ""
 
 
-def _quote(text: str) -> str:
-    """Return learner text as a Markdown block quote, so it cannot break the layout."""
-    if not text:
-        return "_(not answered)_"
-    return "\n".join("> " + line if line.strip() else ">" for line in text.splitlines())
+def _summary_view(answers: Any) -> dict[str, Any]:
+    canvas = normalise_canvas(answers)
+    return {
+        "title": canvas["project"] or "Untitled plan",
+        "problems": check_canvas(answers),
+        "fields": [{"label": label, "value": canvas[key]} for key, label, _hint in PLAN_FIELDS[1:]],
+        "top": RISK_LEVELS.get(highest_risk(canvas), "not rated"),
+        "strands": [
+            {
+                "title": strand.title,
+                "question": strand.question,
+                "notes": canvas["strands"][strand.key]["notes"],
+                "risk": RISK_LEVELS.get(canvas["strands"][strand.key]["risk"], "not rated"),
+            }
+            for strand in STRANDS
+        ],
+        "decision": DECISIONS.get(canvas["decision"], "not decided"),
+        "show_changes": bool(canvas["changes"]) or canvas["decision"] == "go-with-changes",
+        "changes": canvas["changes"],
+    }
 
 
 def canvas_to_markdown(answers: Any) -> str:
     """Return a printable summary of the canvas as Markdown.
 
     It works on an unfinished canvas too: gaps show as "(not answered)" and
-    the summary starts with the list of what is still to do.
+    the summary starts with the list of what is still to do. Learner text is
+    quoted and escaped, so it cannot add headings, tables or HTML.
     """
-    canvas = normalise_canvas(answers)
-    problems = check_canvas(answers)
-    title = canvas["project"] or "Untitled plan"
-    lines = [f"# Ethics canvas: {title}", ""]
-    if problems:
-        lines += ["**This canvas is not finished.** Still to do:", ""]
-        lines += [f"- {problem}" for problem in problems]
-        lines.append("")
-    lines += ["## The plan", ""]
-    for key, label, _hint in PLAN_FIELDS[1:]:
-        lines += [f"**{label}**", "", _quote(canvas[key]), ""]
-    top = highest_risk(canvas)
-    lines += ["## Risk at a glance", "", f"Highest risk: **{RISK_LEVELS.get(top, 'not rated')}**", ""]
-    for strand in STRANDS:
-        risk = canvas["strands"][strand.key]["risk"]
-        lines.append(f"- {strand.title}: **{RISK_LEVELS.get(risk, 'not rated')}**")
-    lines.append("")
-    for number, strand in enumerate(STRANDS, start=1):
-        entry = canvas["strands"][strand.key]
-        lines += [
-            f"## {number}. {strand.title}",
-            "",
-            f"*{strand.question}*",
-            "",
-            _quote(entry["notes"]),
-            "",
-            f"Risk: **{RISK_LEVELS.get(entry['risk'], 'not rated')}**",
-            "",
-        ]
-    decision = DECISIONS.get(canvas["decision"], "not decided")
-    lines += ["## Decision", "", f"**{decision}**", ""]
-    if canvas["changes"] or canvas["decision"] == "go-with-changes":
-        lines += ["**Changes to make**", "", _quote(canvas["changes"]), ""]
-    lines.append("_Made with the Data with Care ethics canvas._")
-    return "\n".join(lines) + "\n"
-
-
-def _paragraphs(text: str) -> str:
-    if not text:
-        return "<p><em>(not answered)</em></p>"
-    return "".join(
-        "<p>" + html.escape(block).replace("\n", "<br>") + "</p>"
-        for block in re.split(r"\n\s*\n", text)
-        if block.strip()
-    )
-
-
-_TODO_STYLE = "border-left: 6px solid #D55E00; padding: 0.4em 0.8em; background: #fdf0e9;"
-
-
-def _summary_body(answers: Any, h1: str, h2: str, h3: str) -> list[str]:
-    """Return the parts of the HTML summary, with the heading tags given."""
-    canvas = normalise_canvas(answers)
-    problems = check_canvas(answers)
-    esc = html.escape
-    title = esc(canvas["project"] or "Untitled plan")
-    parts = [f"<{h1}>Ethics canvas: {title}</{h1}>"]
-    if problems:
-        items = "".join(f"<li>{esc(problem)}</li>" for problem in problems)
-        parts.append(
-            f'<div class="todo" style="{_TODO_STYLE}"><p><strong>This canvas is not finished.</strong> Still to do:</p>'
-            f"<ul>{items}</ul></div>"
-        )
-    parts.append(f"<{h2}>The plan</{h2}>")
-    for key, label, _hint in PLAN_FIELDS[1:]:
-        parts.append(f"<{h3}>{esc(label)}</{h3}>{_paragraphs(canvas[key])}")
-    rows = "".join(
-        f"<tr><td>{esc(strand.title)}</td>"
-        f"<td>{esc(RISK_LEVELS.get(canvas['strands'][strand.key]['risk'], 'not rated'))}</td></tr>"
-        for strand in STRANDS
-    )
-    top = esc(RISK_LEVELS.get(highest_risk(canvas), "not rated"))
-    parts.append(
-        f"<{h2}>Risk at a glance</{h2}><p>Highest risk: <strong>{top}</strong></p>"
-        f"<table><thead><tr><th>Strand</th><th>Risk</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
-    for number, strand in enumerate(STRANDS, start=1):
-        entry = canvas["strands"][strand.key]
-        risk = esc(RISK_LEVELS.get(entry["risk"], "not rated"))
-        parts.append(
-            f"<{h2}>{number}. {esc(strand.title)}</{h2}><p><em>{esc(strand.question)}</em></p>"
-            f"{_paragraphs(entry['notes'])}<p>Risk: <strong>{risk}</strong></p>"
-        )
-    decision = esc(DECISIONS.get(canvas["decision"], "not decided"))
-    parts.append(f"<{h2}>Decision</{h2}><p><strong>{decision}</strong></p>")
-    if canvas["changes"] or canvas["decision"] == "go-with-changes":
-        parts.append(f"<{h3}>Changes to make</{h3}>{_paragraphs(canvas['changes'])}")
-    parts.append("<p><em>Made with the Data with Care ethics canvas.</em></p>")
-    return parts
+    return render_markdown("ethics-canvas.md.j2", **_summary_view(answers))
 
 
 def canvas_to_html(answers: Any) -> str:
     """Return a printable summary of the canvas as a complete HTML page.
 
-    Everything the learner typed is escaped, so no text can change the page.
+    It is made from the same template as :func:`canvas_to_markdown`, and
+    everything the learner typed is escaped, so no text can change the page.
     Open the file in a browser and print it, or save it as a PDF.
     """
-    title = html.escape(normalise_canvas(answers)["project"] or "Untitled plan")
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB"><head><meta charset="utf-8">',
-        f"<title>Ethics canvas: {title}</title>",
-        "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.5;"
-        "color:#1a1a1a}table{border-collapse:collapse}td,th{border:1px solid #777;"
-        "padding:0.3em 0.6em;text-align:left}.todo{border-left:6px solid #D55E00;"
-        "padding:0.4em 0.8em;background:#fdf0e9}blockquote{margin:0}</style>",
-        "</head><body>",
-        *_summary_body(answers, "h1", "h2", "h3"),
-    ]
-    parts[-1] += "</body></html>"
-    return "\n".join(parts) + "\n"
+    title = "Ethics canvas: " + (normalise_canvas(answers)["project"] or "Untitled plan")
+    return markdown_to_html(canvas_to_markdown(answers), title)
 
 
 def canvas_summary_html(answers: Any) -> str:
     """Return the summary as a bordered box to show inside a notebook.
 
     Unlike :func:`canvas_to_html`, this is a fragment, not a page: it has no
-    style sheet that could change the page around it, and its headings are
-    small, so that in the online book they do not become headings of the
-    lesson. Learner text is escaped, as in the printable page.
+    style sheet that could change the page around it, and its headings
+    start at ``<h4>``, so that in the online book they do not become headings
+    of the lesson. Learner text is escaped, as in the printable page.
     """
-    body = "\n".join(_summary_body(answers, "h4", "h5", "h6"))
-    return f'<div class="ethics-canvas-summary" style="{SUMMARY_BOX_STYLE}">\n{body}\n</div>\n'
+    body = markdown_body(canvas_to_markdown(answers), heading_offset=3)
+    return f'<div class="ethics-canvas-summary" style="{SUMMARY_BOX_STYLE}">\n{body}</div>\n'
 
 
 #: The border and padding of the summary box shown in a notebook.
@@ -423,67 +307,7 @@ def sample_canvas() -> dict[str, Any]:
     return copy.deepcopy(_SAMPLE)
 
 
-_SAMPLE: dict[str, Any] = {
-    "project": "Yearly report to our main funder",
-    "purpose": (
-        "Our funder asks how many people we helped this year, with what kind of problem, and "
-        "whether their situation improved. We want to answer honestly so that the funding continues."
-    ),
-    "data": (
-        "Counts from our case list: number of people helped, issue area (housing, asylum support, "
-        "welfare benefits), borough, age band and outcome. The funder's template also asks for "
-        "nationality and immigration status for each client."
-    ),
-    "affected": (
-        "About 400 clients, many of them asylum seekers or people with no recourse to public funds. "
-        "Their families. Small national communities in our boroughs, where one person can stand out. "
-        "Our caseworkers, who promised clients that their details stay with us."
-    ),
-    "strands": {
-        "harms": {
-            "notes": (
-                "Client-level rows with nationality, status and borough could identify people in "
-                "small communities; a leak could reach immigration enforcement or people the client "
-                "fled from. Counts by issue area and borough carry little risk if small numbers are hidden."
-            ),
-            "risk": "high",
-        },
-        "transparency": {
-            "notes": (
-                "Our privacy notice says we share only numbers, never names, with funders. Sending "
-                "client-level data would break that promise. Tomasz, the director, signs off the report."
-            ),
-            "risk": "medium",
-        },
-        "protection": {
-            "notes": (
-                "We can meet the funder's need with counts, and counts with small numbers hidden are very "
-                "unlikely to identify anyone. No client-level export leaves the case system."
-            ),
-            "risk": "low",
-        },
-        "insights": {
-            "notes": (
-                "Outcome counts could make housing work look like it fails, because housing cases take "
-                "longer. People who left before an outcome are missing. We will explain both in words."
-            ),
-            "risk": "medium",
-        },
-        "wellbeing": {
-            "notes": (
-                "Continued funding keeps the advice service open, which clients value. Reporting counts "
-                "costs clients nothing extra: we do not ask them any new questions."
-            ),
-            "risk": "low",
-        },
-    },
-    "decision": "go-with-changes",
-    "changes": (
-        "Send counts only, by issue area, borough and age band; hide any count under 10. Do not send "
-        "nationality or immigration status per client: offer the funder a short explanation instead. "
-        "Tomasz writes to the funder this week; Grace checks the table before it goes."
-    ),
-}
+_SAMPLE: dict[str, Any] = _CONTENT["sample"]
 
 
 # ---------------------------------------------------------------------------
@@ -498,7 +322,30 @@ def _label(text: str, hint: str = "") -> widgets.HTML:
     return widgets.HTML(f"<strong>{html.escape(text)}</strong>{hint_html}")
 
 
-class EthicsCanvas(widgets.VBox):
+class _Saved(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class SavedStrand(_Saved):
+    """One strand as saved: the notes and the risk rating."""
+
+    notes: StrictStr = ""
+    risk: Literal[("", *RISK_LEVELS)] = ""  # type: ignore[valid-type]
+
+
+class SavedCanvas(_Saved):
+    """The shape of ``ethics-canvas.json``: what :func:`empty_canvas` makes."""
+
+    project: StrictStr = ""
+    purpose: StrictStr = ""
+    data: StrictStr = ""
+    affected: StrictStr = ""
+    strands: dict[Literal[_STRAND_KEYS], SavedStrand] = {}  # type: ignore[valid-type]
+    decision: Literal[("", *DECISIONS)] = ""  # type: ignore[valid-type]
+    changes: StrictStr = ""
+
+
+class EthicsCanvas(AnswerWidget):
     """The ethics canvas form. Display it in a notebook cell to use it.
 
     >>> canvas = EthicsCanvas()  # doctest: +SKIP
@@ -511,12 +358,11 @@ class EthicsCanvas(widgets.VBox):
         next to the notebook (or the ``DATAWITHCARE_ANSWERS_DIR`` setting).
     """
 
+    store_name = STORE_NAME
+    schema = SavedCanvas
+
     def __init__(self, folder: str | Path | None = None) -> None:
-        self.feedback = Feedback()
-        self.downloads = download_area()
-        self.store: AnswerStore | None = open_store(
-            STORE_NAME, self.feedback, folder=str(folder) if folder is not None else None
-        )
+        super().__init__(folder)
 
         self.plan_inputs: dict[str, widgets.Text | widgets.Textarea] = {}
         plan_rows: list[widgets.Widget] = []
@@ -553,30 +399,41 @@ class EthicsCanvas(widgets.VBox):
             placeholder="What will change, who will do it, and by when?",
             layout=widgets.Layout(width="100%", height="5em"),
         )
-        self.save_button = widgets.Button(
-            description="Save and make my summary",
-            button_style="primary",
-            icon="save",
-            layout=widgets.Layout(width="auto"),
-        )
+        self.save_button = button("Save and make my summary", button_style="primary", icon="save")
         self.save_button.on_click(self._on_save)
-
-        super().__init__(
-            [
-                widgets.HTML("<h3>The plan</h3>"),
-                *plan_rows,
-                widgets.HTML("<h3>The five strands</h3>"),
-                *strand_rows,
-                widgets.HTML("<h3>Your decision</h3>"),
-                self.decision,
-                _label("Changes to make", "Needed if you choose 'Go with changes'."),
-                self.changes,
-                self.save_button,
-                self.feedback,
-                self.downloads,
-            ]
-        )
+        self._form = [
+            widgets.HTML("<h3>The plan</h3>"),
+            *plan_rows,
+            widgets.HTML("<h3>The five strands</h3>"),
+            *strand_rows,
+            widgets.HTML("<h3>Your decision</h3>"),
+            self.decision,
+            _label("Changes to make", "Needed if you choose 'Go with changes'."),
+            self.changes,
+            self.save_button,
+        ]
         self._load()
+
+    def form(self) -> list[widgets.Widget]:
+        """The plan, the five strands and the decision, then the Save button."""
+        return self._form
+
+    def summaries(self, answers: dict[str, Any]) -> list[str]:
+        """The summary to print (HTML) and as text (Markdown)."""
+        return [
+            download_link(
+                canvas_to_html(answers),
+                summary_filename(answers, "html"),
+                "text/html",
+                label="Download the summary to print (HTML: open it in a browser, then print)",
+            ),
+            download_link(
+                canvas_to_markdown(answers),
+                summary_filename(answers, "md"),
+                "text/markdown",
+                label="Download the summary as text (Markdown)",
+            ),
+        ]
 
     # Moving answers between the form and the store ----------------------
 
@@ -610,7 +467,7 @@ class EthicsCanvas(widgets.VBox):
             return
         self.fill(self.store.as_dict())
         if not self.store.message:
-            self.feedback.info(
+            self.notice.info(
                 f"Your saved canvas was loaded from {self.store.path}. Change it and press Save again."
             )
 
@@ -624,11 +481,11 @@ class EthicsCanvas(widgets.VBox):
                 "purpose of your plan."
             )
             return
-        if not save_answers(self.store, answers, self.feedback):
-            # Keep the learner's work: the summary can still be downloaded.
-            self._offer_downloads(answers)
+        saved = self.save(answers)
+        # The summaries and the answers file are offered even if saving failed.
+        self.offer_downloads(None if saved else answers, extra=self.summaries(answers))
+        if not saved:
             return
-        self._offer_downloads(answers)
         problems = check_canvas(answers)
         if problems:
             self.feedback.problem(
@@ -639,25 +496,6 @@ class EthicsCanvas(widgets.VBox):
                 f"your canvas is complete and saved in {self.store.path}. Download the summary "
                 "below to print it or share it with your team."
             )
-
-    def _offer_downloads(self, answers: dict[str, Any]) -> None:
-        show_downloads(
-            self.downloads,
-            [
-                download_link(
-                    canvas_to_html(answers),
-                    summary_filename(answers, "html"),
-                    "text/html",
-                    label="Download the summary to print (HTML: open it in a browser, then print)",
-                ),
-                download_link(
-                    canvas_to_markdown(answers),
-                    summary_filename(answers, "md"),
-                    "text/markdown",
-                    label="Download the summary as text (Markdown)",
-                ),
-            ],
-        )
 
 
 __all__ = [
@@ -675,6 +513,7 @@ __all__ = [
     "check_canvas",
     "empty_canvas",
     "highest_risk",
+    "load_content",
     "normalise_canvas",
     "sample_canvas",
     "summary_filename",

@@ -35,10 +35,12 @@ import pandas as pd
 import yaml
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from pydantic import BaseModel, ConfigDict, RootModel, StrictFloat, StrictInt, StrictStr
 
 from datawithcare.answers import AnswerStore, download_link
+from datawithcare.render import csv_cell, markdown_to_html, render_markdown
 from datawithcare.style import PALETTE
-from datawithcare.ui import Feedback, download_area, open_store, save_answers, show_downloads
+from datawithcare.ui import AnswerWidget, button, labelled, save_answers, show_downloads
 
 #: The theme ids, in order. The ``maturity_cohort`` dataset uses the same ids.
 THEME_IDS: tuple[str, ...] = (
@@ -61,6 +63,9 @@ STORE_NAME = "maturity-assessment"
 FRAMEWORK_PATH = Path(__file__).resolve().parent / "frameworks" / "maturity.yaml"
 
 _DATE_RULE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: The earliest date a round can carry (a typing slip such as 0001-01-01 is refused).
+EARLIEST_DATE = date(2000, 1, 1)
 
 
 # The framework -----------------------------------------------------------
@@ -349,6 +354,25 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}"
 
 
+def plain(text: Any) -> str:
+    """Return text that matplotlib shows as it is, never as maths.
+
+    Matplotlib reads text between two ``$`` signs as a formula, so a round
+    called ``rates $10_$20`` would break the chart. An escaped ``\\$`` is
+    shown as a plain dollar sign.
+    """
+    return str(text).replace("$", r"\$")
+
+
+def _count(n: int, word: str) -> str:
+    """Return "1 theme", "2 themes": never "1 themes"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _people(n: int) -> str:
+    return "1 person has" if n == 1 else f"{n} people have"
+
+
 def profile_alt_text(scores: MaturityScores) -> str:
     """Describe the profile chart in words, from the scores themselves."""
     table = scores.table.dropna(subset=["mean"])
@@ -356,7 +380,7 @@ def profile_alt_text(scores: MaturityScores) -> str:
     top = table["mean"].idxmax()
     bottom = table["mean"].idxmin()
     text = (
-        f"Dot chart of data maturity on {len(table)} themes, scored 1 to 5 by "
+        f"Dot chart of data maturity on {_count(len(table), 'theme')}, scored 1 to 5 by "
         f"{people} {'person' if people == 1 else 'people'}. "
         f"Highest average: {table.loc[top, 'name']} ({_fmt(table.loc[top, 'mean'])}). "
         f"Lowest average: {table.loc[bottom, 'name']} ({_fmt(table.loc[bottom, 'mean'])})."
@@ -425,7 +449,7 @@ def plot_profile(scores: MaturityScores, ax: Axes | None = None, title: str | No
         ax.annotate(
             _fmt(row["mean"]), (row["mean"], y + 0.1), xytext=(8, 4), textcoords="offset points", fontsize=10
         )
-    ax.set_yticks(positions, list(table["name"]))
+    ax.set_yticks(positions, [plain(name) for name in table["name"]])
     ax.set_xticks(range(MIN_SCORE, MAX_SCORE + 1))
     ax.set_xlim(MIN_SCORE - 0.3, MAX_SCORE + 0.5)
     ax.set_ylim(-0.8, len(table) - 0.4)
@@ -433,7 +457,7 @@ def plot_profile(scores: MaturityScores, ax: Axes | None = None, title: str | No
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Score (1 = not started, 5 = part of how we work)")
     ax.set_ylabel("Theme")
-    ax.set_title(title or "Where we are now: data maturity by theme")
+    ax.set_title(plain(title or "Where we are now: data maturity by theme"))
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)
@@ -462,7 +486,8 @@ def comparison_alt_text(comparison: pd.DataFrame, labels: tuple[str, str] = ("be
     up = both[both["change"] > 0]
     down = both[both["change"] < 0]
     text = (
-        f"Dumbbell chart comparing average data maturity {first} and {second} on {len(both)} themes. "
+        f"Dumbbell chart comparing average data maturity {first} and {second} on "
+        f"{_count(len(both), 'theme')}. "
         f"Scores rose on {len(up)}, fell on {len(down)} and stayed the same on "
         f"{len(both) - len(up) - len(down)}."
     )
@@ -505,24 +530,24 @@ def plot_comparison(
         if pd.notna(row["before"]):
             ax.scatter(
                 row["before"], y, s=70, facecolors="white", edgecolors=PALETTE["orange"], linewidths=2,
-                zorder=2, label=first.capitalize() if n == 0 else None,
+                zorder=2, label=plain(first.capitalize()) if n == 0 else None,
             )  # fmt: skip
         if pd.notna(row["after"]):
             ax.scatter(
                 row["after"], y, s=70, marker="s", color=PALETTE["blue"], zorder=3,
-                label=second.capitalize() if n == 0 else None,
+                label=plain(second.capitalize()) if n == 0 else None,
             )  # fmt: skip
         change = row["change"]
         note = "not in both" if pd.isna(change) else f"{change:+.1f}"
         ax.text(MAX_SCORE + 0.35, y, note, va="center", fontsize=10)
-    ax.set_yticks(positions, list(comparison["name"]))
+    ax.set_yticks(positions, [plain(name) for name in comparison["name"]])
     ax.set_xticks(range(MIN_SCORE, MAX_SCORE + 1))
     ax.set_xlim(MIN_SCORE - 0.3, MAX_SCORE + 0.9)
     ax.grid(axis="x", visible=True)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Average score (1 = not started, 5 = part of how we work)")
     ax.set_ylabel("Theme")
-    ax.set_title(title or f"Data maturity, {first} and {second}")
+    ax.set_title(plain(title or f"Data maturity, {first} and {second}"))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)
     return fig
 
@@ -550,9 +575,16 @@ def check_round_entry(
         problems.append("Write the date as year-month-day, for example 2026-01-15.")
     else:
         try:
-            date.fromisoformat(text)
+            when = date.fromisoformat(text)
         except ValueError:
             problems.append(f"{text} is not a real date. Check the month and the day.")
+        else:
+            latest = date.today().replace(year=date.today().year + 1, day=min(date.today().day, 28))
+            if not EARLIEST_DATE <= when <= latest:
+                problems.append(
+                    f"{text} cannot be the day you answered. Write the date you answered, "
+                    f"between {EARLIEST_DATE.isoformat()} and {latest.isoformat()}."
+                )
     if not str(respondent or "").strip():
         problems.append(
             "Give the person's initials or role, such as 'Coordinator'. A full name is not needed."
@@ -576,7 +608,8 @@ def responses_csv(responses: Mapping[str, Mapping[str, int]], round_name: str, a
         for theme, score in answers.items()
     ]
     frame = pd.DataFrame(rows, columns=["round", "assessed_on", "respondent", "theme", "score"])
-    return frame.to_csv(index=False)
+    # A round or a name such as =HYPERLINK(...) stays text when the file is opened in a spreadsheet.
+    return frame.map(csv_cell).to_csv(index=False)
 
 
 def summary_markdown(
@@ -585,42 +618,44 @@ def summary_markdown(
     round_name: str = "",
     assessed_on: str = "",
 ) -> str:
-    """Return a printable summary of one round: scores, spread, strengths and next steps."""
+    """Return a printable summary of one round: scores, spread, strengths and next steps.
+
+    The round's name is escaped for Markdown (template ``templates/maturity-round.md.j2``).
+    """
     framework = framework or load_framework()
     advice = theme_advice(scores, framework)
     picks = strengths_and_priorities(scores)
-    heading = "# Data maturity self-assessment"
-    if round_name:
-        heading += f": {round_name}"
-    lines = [heading, ""]
-    if assessed_on:
-        lines.append(f"Date: {assessed_on}  ")
-    lines += [f"People who answered: {len(scores.respondents)}", ""]
-    lines += ["| Theme | Average | Lowest | Highest | Level |", "| --- | --- | --- | --- | --- |"]
+    names = scores.table["name"]
+    rows = []
     for theme_id, row in scores.table.iterrows():
         if pd.isna(row["mean"]):
-            lines.append(f"| {row['name']} | not scored | | | |")
+            rows.append({"name": row["name"], "scored": False})
         else:
-            level = advice.loc[theme_id, "level_name"]
-            lines.append(
-                f"| {row['name']} | {_fmt(row['mean'])} | {row['lowest']} | {row['highest']} "
-                f"| {row['level']} ({level}) |"
+            rows.append(
+                {
+                    "name": row["name"],
+                    "scored": True,
+                    "mean": _fmt(row["mean"]),
+                    "lowest": int(row["lowest"]),
+                    "highest": int(row["highest"]),
+                    "level": f"{row['level']} ({advice.loc[theme_id, 'level_name']})",
+                }
             )
-    names = scores.table["name"]
-    lines += ["", "## Strengths", ""] + [f"- {names[t]}" for t in picks["strengths"]]
-    lines += ["", "## Priorities", ""] + [
-        f"- {names[t]}: {advice.loc[t, 'next_step']}" for t in picks["priorities"]
-    ]
-    if picks["talk_about"]:
-        lines += ["", "## Talk about these: people scored them differently", ""]
-        lines += [f"- {names[t]}" for t in picks["talk_about"]]
-    lines += ["", "## Where you are and a next step, theme by theme", ""]
-    for _, row in advice.iterrows():
-        lines += [f"### {row['name']}", "", f"Where you are: {row['where_you_are']}", "",
-                  f"Next step: {row['next_step']}", ""]  # fmt: skip
-    if scores.problems:
-        lines += ["## Answers left out", ""] + [f"- {p}" for p in scores.problems] + [""]
-    return "\n".join(lines)
+    return render_markdown(
+        "maturity-round.md.j2",
+        round_name=str(round_name or ""),
+        assessed_on=str(assessed_on or ""),
+        people=len(scores.respondents),
+        rows=rows,
+        strengths=[names[t] for t in picks["strengths"]],
+        priorities=[{"name": names[t], "step": advice.loc[t, "next_step"]} for t in picks["priorities"]],
+        talk_about=[names[t] for t in picks["talk_about"]],
+        advice=[
+            {"name": row["name"], "where": row["where_you_are"], "step": row["next_step"]}
+            for _, row in advice.iterrows()
+        ],
+        problems=scores.problems,
+    )
 
 
 def saved_rounds(store: AnswerStore | Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -650,7 +685,25 @@ def latest_scores(
 # The widget --------------------------------------------------------------
 
 
-class MaturityAssessment:
+class SavedRound(BaseModel):
+    """One saved round: its name, the date, and each person's scores.
+
+    A score that is not 1 to 5 (a hand-edited "two", say) does not stop the
+    file loading: :func:`score_responses` leaves it out and says why.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    round: StrictStr = ""
+    assessed_on: StrictStr = ""
+    responses: dict[str, dict[str, StrictInt | StrictFloat | StrictStr | None]]
+
+
+class SavedRounds(RootModel[dict[str, SavedRound]]):
+    """The shape of ``maturity-assessment.json``: round names, each with its round."""
+
+
+class MaturityAssessment(AnswerWidget):
     """A self-assessment form: several people answer, the results are combined.
 
     Each person picks, for every theme, the level that sounds most like
@@ -660,14 +713,23 @@ class MaturityAssessment:
     >>> MaturityAssessment().widget  # doctest: +SKIP
     """
 
+    store_name = STORE_NAME
+    schema = SavedRounds
+
     def __init__(self, framework: Mapping[str, Any] | None = None, folder: str | Path | None = None) -> None:
         self.framework = framework or load_framework()
-        self.feedback = Feedback()
-        self.store = open_store(STORE_NAME, self.feedback, folder)
+        super().__init__(folder)
+        #: True just after a person's answers were saved and the form cleared
+        #: (a second click on Add then changes nothing, and says nothing wrong).
+        self._just_saved = False
         names = self.framework["level_names"]
-        self.round_name = widgets.Text(value="before", description="Round", placeholder="before, after, ...")
-        self.assessed_on = widgets.Text(value=date.today().isoformat(), description="Date")
-        self.respondent = widgets.Text(description="Who", placeholder="initials or role, e.g. Coordinator")
+        self.round_name = labelled(
+            widgets.Text, value="before", description="Round", placeholder="before, after, ..."
+        )
+        self.assessed_on = labelled(widgets.Text, value=date.today().isoformat(), description="Date")
+        self.respondent = labelled(
+            widgets.Text, description="Who", placeholder="initials or role, e.g. Coordinator"
+        )
         self.questions: dict[str, widgets.RadioButtons] = {}
         boxes = []
         for theme in self.framework["themes"]:
@@ -677,7 +739,7 @@ class MaturityAssessment:
                 for lvl in theme["levels"]
             )
             options = [(f"{lvl['score']}. {names[lvl['score']]}", lvl["score"]) for lvl in theme["levels"]]
-            radio = widgets.RadioButtons(options=options, value=None, description="Your answer")
+            radio = labelled(widgets.RadioButtons, options=options, value=None, description="Your answer")
             self.questions[theme["id"]] = radio
             boxes.append(
                 widgets.HTML(
@@ -685,24 +747,20 @@ class MaturityAssessment:
                 )
             )
             boxes.append(radio)
-        self.add_button = widgets.Button(
-            description="Add these answers", button_style="primary", icon="check"
-        )
+        self.add_button = button("Add these answers", button_style="primary", icon="check")
         self.add_button.on_click(self._on_add)
         self.results = widgets.HTML()
-        self.downloads = download_area()
-        self.saved = widgets.Dropdown(description="Saved", options=[])
-        self.show_button = widgets.Button(description="Show this round")
+        self.saved = labelled(widgets.Dropdown, description="Saved", options=[])
+        self.show_button = button("Show this round")
         self.show_button.on_click(self._on_show)
-        self.compare_first = widgets.Dropdown(description="First", options=[])
-        self.compare_second = widgets.Dropdown(description="Then", options=[])
-        self.compare_button = widgets.Button(description="Compare rounds", icon="exchange")
+        self.compare_first = labelled(widgets.Dropdown, description="First", options=[])
+        self.compare_second = labelled(widgets.Dropdown, description="Then", options=[])
+        self.compare_button = button("Compare rounds", icon="exchange")
         self.compare_button.on_click(self._on_compare)
         self.comparison = widgets.HTML()
         #: The alt text of the last chart drawn (also on the image itself).
         self.last_alt_text = ""
-        self.widget = widgets.VBox(
-            [
+        self._form = [
                 widgets.HTML(
                     "<p>Each person answers on their own. Pick the level that sounds most like your "
                     "organisation <em>today</em>, not where you hope to be.</p>"
@@ -719,8 +777,7 @@ class MaturityAssessment:
                 widgets.HTML("<h4>Compare two rounds</h4>"),
                 widgets.HBox([self.compare_first, self.compare_second, self.compare_button]),
                 self.comparison,
-            ]
-        )
+        ]  # fmt: skip
         self._refresh_rounds()
         rounds = self.rounds()
         if rounds:
@@ -728,18 +785,38 @@ class MaturityAssessment:
             self.saved.value = latest
             self.show_round(latest)
             if self.store is not None and not self.store.message:
-                self.feedback.info(f"Loaded {len(rounds)} saved round(s). The latest is shown below.")
+                self.notice.info(
+                    f"Loaded {len(rounds)} saved {'round' if len(rounds) == 1 else 'rounds'}. "
+                    "The latest is shown below."
+                )
 
-    def _ipython_display_(self) -> None:  # pragma: no cover - display only
-        from IPython.display import display
+    def form(self) -> list[widgets.Widget]:
+        """The questions, the Add button with its feedback, the results, saved rounds and comparison."""
+        return self._form
 
-        display(self.widget)
+    def answers(self) -> dict[str, Any]:
+        """The person's answers on screen, as the round they would be saved in."""
+        name = self.round_name.value.strip()
+        scores = {t: radio.value for t, radio in self.questions.items() if radio.value is not None}
+        return {
+            name: {
+                "round": name,
+                "assessed_on": self.assessed_on.value.strip(),
+                "responses": {self.respondent.value.strip(): scores},
+            }
+        }
 
     # Helpers
 
     def rounds(self) -> dict[str, dict[str, Any]]:
-        """The saved rounds, oldest first."""
-        return saved_rounds(self.store) if self.store is not None else {}
+        """The saved rounds, oldest first (read again if the file changed, for example by an upload)."""
+        if self.store is None:
+            return {}
+        if self.store.changed_on_disk():
+            self.store.reload()
+            if self.store.message:
+                self.notice.info(self.store.message)
+        return saved_rounds(self.store)
 
     def _refresh_rounds(self) -> None:
         rounds = self.rounds()
@@ -757,6 +834,11 @@ class MaturityAssessment:
 
     def _on_add(self, _button: Any = None) -> None:
         answers = {theme_id: radio.value for theme_id, radio in self.questions.items()}
+        blank = not self.respondent.value.strip() and all(v is None for v in answers.values())
+        if blank and self._just_saved:
+            # A double click: the answers are saved and the form is clear. Keep the success note.
+            return
+        self._just_saved = False
         problems = check_round_entry(
             self.round_name.value, self.assessed_on.value, self.respondent.value, answers
         )
@@ -765,14 +847,27 @@ class MaturityAssessment:
             return
         name = self.round_name.value.strip()
         person = self.respondent.value.strip()
-        rounds = self.rounds()
-        entry = dict(rounds.get(name, {"round": name, "responses": {}}))
-        responses = dict(entry.get("responses", {}))
-        replaced = person in responses
-        responses[person] = {theme: score for theme, score in answers.items() if score is not None}
-        entry.update(round=name, assessed_on=self.assessed_on.value.strip(), responses=responses)
-        if not save_answers(self.store, {name: entry}, self.feedback):
+        assessed_on = self.assessed_on.value.strip()
+        scores = {theme: score for theme, score in answers.items() if score is not None}
+        outcome: dict[str, Any] = {}
+
+        def add_person(latest: dict[str, Any]) -> dict[str, Any]:
+            # The newest file, read under a lock: rounds saved by another copy
+            # of this notebook, or uploaded since the cell ran, are kept.
+            entry = latest.get(name)
+            entry = dict(entry) if isinstance(entry, Mapping) else {"round": name, "responses": {}}
+            responses = dict(entry.get("responses") or {})
+            outcome["replaced"] = person in responses
+            responses[person] = scores
+            entry.update(round=name, assessed_on=assessed_on, responses=responses)
+            outcome["people"] = len(responses)
+            return {name: entry}
+
+        if not save_answers(self.store, {}, self.feedback, change=add_person):
+            self.offer_downloads(unsaved=self.answers())
             return
+        self._just_saved = True
+        replaced = outcome["replaced"]
         missing = [
             self.framework["themes"][i]["name"] for i, t in enumerate(self.questions) if answers[t] is None
         ]
@@ -781,7 +876,12 @@ class MaturityAssessment:
             notes.append(f"They replace {person}'s earlier answers in this round.")
         if missing:
             notes.append(f"Not answered: {', '.join(missing)}. Enter the same name again to add them.")
-        notes.append(f"{len(responses)} people have answered. Next person: clear the form and start again.")
+        notes.append(f"{_people(outcome['people'])} answered. Next person: clear the form and start again.")
+        if self.store is not None and self.store.merged:
+            notes.append(
+                f"{self.store.path.name} had changed since this form opened (for example, you uploaded "
+                "it): every round in it is kept, and yours is added."
+            )
         self.feedback.ok(" ".join(notes))
         for radio in self.questions.values():
             radio.value = None
@@ -804,10 +904,10 @@ class MaturityAssessment:
             return
         try:
             scores = score_responses(entry["responses"], self.framework)
+            fig = plot_profile(scores, title=f"Data maturity: {name}")
         except ValueError as exc:
             self.feedback.problem(str(exc))
             return
-        fig = plot_profile(scores, title=f"Data maturity: {name}")
         self.last_alt_text = profile_alt_text(scores)
         advice = theme_advice(scores, self.framework)
         picks = strengths_and_priorities(scores)
@@ -833,13 +933,15 @@ class MaturityAssessment:
         self.results.value = "".join(parts)
         assessed_on = str(entry.get("assessed_on", ""))
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "round"
+        summary = summary_markdown(scores, self.framework, name, assessed_on)
         links = [
             download_link(
-                summary_markdown(scores, self.framework, name, assessed_on),
-                f"maturity-{slug}.md",
-                "text/markdown",
-                "Download the summary (Markdown)",
+                markdown_to_html(summary, f"Data maturity self-assessment: {name}"),
+                f"maturity-{slug}.html",
+                "text/html",
+                "Download the summary to print (HTML)",
             ),
+            download_link(summary, f"maturity-{slug}.md", "text/markdown", "Download the summary (Markdown)"),
             download_link(
                 responses_csv(scores.responses, name, assessed_on),
                 f"maturity-{slug}.csv",
@@ -874,166 +976,3 @@ class MaturityAssessment:
         fig = plot_comparison(table, (first, second), title=f"Data maturity: {first} and {second}")
         self.comparison.value = figure_html(fig, self.last_alt_text) + f"<p>{escape(self.last_alt_text)}</p>"
         self.feedback.info(f"Comparing '{first}' with '{second}'.")
-
-
-# The 90-day plan ---------------------------------------------------------
-
-#: The three stages of a 90-day plan, with the day each one ends.
-PLAN_STAGES: tuple[tuple[str, int], ...] = (("Days 1-30", 30), ("Days 31-60", 60), ("Days 61-90", 90))
-
-PLAN_COLUMNS = ["stage", "due", "theme", "action", "who", "done"]
-
-
-def _start_date(start: Any) -> date:
-    if start is None:
-        return date.today()
-    if isinstance(start, date):
-        return start
-    text = str(start).strip()
-    if not _DATE_RULE.match(text):
-        raise ValueError(
-            f"Give the start date as year-month-day, for example 2026-01-15. You gave {start!r}."
-        )
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text} is not a real date. Check the month and the day.") from None
-
-
-def ninety_day_plan(
-    scores: MaturityScores,
-    framework: Mapping[str, Any] | None = None,
-    start: date | str | None = None,
-    themes: list[str] | None = None,
-    data_needs_plan: Mapping[str, Any] | None = None,
-) -> pd.DataFrame:
-    """Build a 90-day plan from a maturity result (and, if you have one, a data-needs plan).
-
-    ``themes`` are the theme ids to work on; leave it out to use the two
-    priorities from :func:`strengths_and_priorities`, except that
-    ethics and protection at level 1 or 2 always comes first. Each theme gets its
-    next step from the framework in the first 30 days, a check on progress
-    by day 60, and a check that it worked by day 90. A data champion, a
-    monthly data hour and a re-assessment on day 90 are always in the plan.
-    If ``data_needs_plan`` is given, the data you decided not to collect,
-    and the items you are unsure about, become actions too.
-
-    Returns a table with the columns ``stage``, ``due`` (a date),
-    ``theme``, ``action``, ``who`` (empty, for you to fill in) and ``done``.
-    """
-    framework = framework or load_framework()
-    first_day = _start_date(start)
-    known = _themes(framework)
-    if themes is None:
-        themes = strengths_and_priorities(scores)["priorities"]
-        ethics = "ethics-and-protection"
-        level = scores.table["level"].get(ethics, pd.NA) if ethics in known else pd.NA
-        if pd.notna(level) and level <= 2 and ethics not in themes:
-            # Better analysis of data that is not protected adds risk, not value.
-            themes = [ethics, *themes[:1]]
-    if not isinstance(themes, list | tuple) or not themes:
-        raise ValueError("Choose at least one theme to work on, for example ['analysis'].")
-    unknown = [t for t in themes if t not in known]
-    if unknown:
-        raise ValueError(
-            f"These are not themes in the framework: {', '.join(map(str, unknown))}. "
-            f"Use the ids: {', '.join(known)}."
-        )
-    if len(set(themes)) != len(themes):
-        raise ValueError("A theme is listed twice. Choose each theme once.")
-    if len(themes) > 3:
-        raise ValueError(
-            "Choose one to three themes. More than three in 90 days is too many for a small team."
-        )
-
-    due = {stage: first_day + pd.Timedelta(days=days).to_pytimedelta() for stage, days in PLAN_STAGES}
-    first, second, third = (stage for stage, _ in PLAN_STAGES)
-    rows: list[dict[str, Any]] = [
-        {
-            "stage": first,
-            "theme": "",
-            "action": "Name a data champion and agree with them a few hours a month for the role.",
-        },
-        {
-            "stage": first,
-            "theme": "",
-            "action": "Hold the first monthly data hour: agree this plan as a team.",
-        },
-    ]
-    advice = theme_advice(scores, framework)
-    for theme_id in themes:
-        name = known[theme_id]["name"]
-        if theme_id in advice.index and pd.notna(advice.loc[theme_id, "level"]):
-            step = advice.loc[theme_id, "next_step"]
-        else:
-            step = f"Ask your team: {known[theme_id]['question']} Then agree one small step."
-        rows.append({"stage": first, "theme": name, "action": f"Start: {step}"})
-        rows.append(
-            {
-                "stage": second,
-                "theme": name,
-                "action": "Check progress at the data hour: what has changed, what is stuck?",
-            }
-        )
-        rows.append(
-            {
-                "stage": third,
-                "theme": name,
-                "action": "Check it worked: what is different now, and what is the next step?",
-            }
-        )
-    if data_needs_plan:
-        items = [d for d in data_needs_plan.get("data_items") or [] if isinstance(d, Mapping)]
-        dropped = sorted({str(d.get("item", "")).strip() for d in items if d.get("needed") == "no"} - {""})
-        unsure = sorted({str(d.get("item", "")).strip() for d in items if d.get("needed") == "unsure"} - {""})
-        if dropped:
-            rows.append(
-                {
-                    "stage": first,
-                    "theme": known["data"]["name"],
-                    "action": "Stop collecting what your data-needs plan left out: "
-                    f"{', '.join(dropped)}. Remove these items from your forms and delete what you hold, "
-                    "following your retention policy.",
-                }
-            )
-        if unsure:
-            rows.append(
-                {
-                    "stage": second,
-                    "theme": known["data"]["name"],
-                    "action": f"Decide about the data you were not sure of: {', '.join(unsure)}.",
-                }
-            )
-    rows.append({"stage": second, "theme": "", "action": "Hold the monthly data hour."})
-    rows.append({"stage": second, "theme": "", "action": "Meet your mentor or your community of practice."})
-    rows.append({"stage": third, "theme": "", "action": "Hold the monthly data hour."})
-    rows.append(
-        {
-            "stage": third,
-            "theme": "",
-            "action": "Re-assess your data maturity as a new round, with the same people, and compare.",
-        }
-    )
-    order = {stage: position for position, (stage, _) in enumerate(PLAN_STAGES)}
-    table = pd.DataFrame(rows)
-    table["due"] = table["stage"].map(due)
-    table["who"] = ""
-    table["done"] = False
-    table = table.sort_values("stage", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-    return table[PLAN_COLUMNS]
-
-
-def ninety_day_plan_markdown(plan: pd.DataFrame, organisation: str = "") -> str:
-    """Return a 90-day plan as a printable Markdown checklist."""
-    title = "# Our 90-day data plan" + (
-        f": {organisation.strip()}" if str(organisation or "").strip() else ""
-    )
-    lines = [title, ""]
-    for stage, rows in plan.groupby("stage", sort=False):
-        lines += [f"## {stage} (by {rows['due'].iloc[0]})", ""]
-        for _, row in rows.iterrows():
-            theme = f"**{row['theme']}**: " if row["theme"] else ""
-            who = f" (who: {row['who']})" if str(row["who"] or "").strip() else " (who: ______)"
-            lines.append(f"- [{'x' if row['done'] else ' '}] {theme}{row['action']}{who}")
-        lines.append("")
-    return "\n".join(lines)

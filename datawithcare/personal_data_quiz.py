@@ -1,6 +1,6 @@
 """The "Is this personal data?" self-check for Module 4.
 
-The questions live in ``personal_data_quiz.yaml`` next to this file, so
+The questions live in ``frameworks/personal-data-quiz.yaml`` beside this file, so
 that a fork can change the examples without touching code. Each has an
 example, a fixed set of choices, the right answer and an explanation.
 
@@ -19,11 +19,13 @@ from pathlib import Path
 
 import ipywidgets as widgets
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-from datawithcare.answers import download_link
-from datawithcare.ui import Feedback, download_area, message_html, open_store, save_answers, show_downloads
+from datawithcare.answers import AnswerFileError, download_link
+from datawithcare.render import render_markdown
+from datawithcare.ui import AnswerWidget, button, message_html
 
-QUESTIONS_FILE = Path(__file__).with_name("personal_data_quiz.yaml")
+QUESTIONS_FILE = Path(__file__).resolve().parent / "frameworks" / "personal-data-quiz.yaml"
 
 
 class QuizDataError(ValueError):
@@ -158,41 +160,45 @@ def mark(answers: object, questions: list[QuizQuestion] | None = None) -> Score:
 
 
 def summary_markdown(score: Score, questions: list[QuizQuestion] | None = None) -> str:
-    """Return the learner's results, with every explanation, as Markdown."""
+    """Return the learner's results, with every explanation, as Markdown (template ``personal-data-quiz.md.j2``)."""
     questions = questions if questions is not None else load_questions()
-    lines = [
-        "# Is this personal data? My results",
-        "",
-        f"**Score:** {score.correct} out of {score.total} ({score.answered} answered)",
-        "",
+    items = [
+        {
+            "example": question.example,
+            "answer": question.answer,
+            "explanation": question.explanation,
+            "result": score.results.get(question.id),
+        }
+        for question in questions
     ]
-    for number, question in enumerate(questions, start=1):
-        lines.append(f"## {number}. {question.example}")
-        lines.append("")
-        result = score.results.get(question.id)
-        if result is None:
-            lines.append("*Not answered yet.*")
-        else:
-            verdict = "Right" if result.correct else f"Not quite: the answer is {question.answer!r}"
-            lines.append(f"**My answer:** {result.choice}. {verdict}.")
-            lines.append("")
-            lines.append(question.explanation)
-        lines.append("")
-    return "\n".join(lines)
+    return render_markdown("personal-data-quiz.md.j2", score=score, items=items)
 
 
-class PersonalDataQuiz:
+class SavedQuiz(BaseModel):
+    """The shape of ``personal-data-quiz.json``: the choices made, and how many were right.
+
+    A choice that is not one of the question's choices (after the question
+    file changed, say) is cleared with a note, not refused.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    answers: dict[str, StrictStr] = {}
+    correct: StrictInt | None = Field(default=None, ge=0)
+
+
+class PersonalDataQuiz(AnswerWidget):
     """The self-check as a form: one set of choices per example, and a "Check" button.
 
     >>> PersonalDataQuiz().show()  # doctest: +SKIP
     """
 
     store_name = "personal-data-quiz"
+    schema = SavedQuiz
 
-    def __init__(self, folder: str | None = None, questions: list[QuizQuestion] | None = None) -> None:
+    def __init__(self, folder: str | Path | None = None, questions: list[QuizQuestion] | None = None) -> None:
         self.questions = questions if questions is not None else load_questions()
-        self.feedback = Feedback()
-        self.store = open_store(self.store_name, self.feedback, folder=folder)
+        super().__init__(folder)
         saved = self.store.get("answers", {}) if self.store is not None else {}
         saved = saved if isinstance(saved, dict) else {}
         self.inputs: dict[str, widgets.RadioButtons] = {}
@@ -215,20 +221,34 @@ class PersonalDataQuiz:
                 self.explanations[question.id],
             ]
         if ignored:
-            self.feedback.info(
+            self.notice.info(
                 "Some saved answers were not one of the choices and have been cleared: "
                 + ", ".join(ignored)
                 + "."
             )
-        self.button = widgets.Button(description="Check my answers", button_style="primary", icon="check")
+        self.button = button("Check my answers", button_style="primary", icon="check")
         self.button.on_click(self._on_check)
-        self.reset_button = widgets.Button(description="Start again", icon="undo")
+        self.reset_button = button("Start again", icon="undo")
         self.reset_button.on_click(self._on_reset)
-        self.downloads = download_area()
-        self.score: Score | None = None
-        self.box = widgets.VBox(
-            rows + [widgets.HBox([self.button, self.reset_button]), self.feedback, self.downloads]
+        # Start again deletes saved answers, so it asks first.
+        self.confirm_reset_button = button(
+            "Yes, delete my saved answers", button_style="danger", icon="trash"
         )
+        self.confirm_reset_button.on_click(self._on_confirm_reset)
+        self.keep_button = button("No, keep them", icon="times")
+        self.keep_button.on_click(self._on_keep)
+        self.confirm_row = widgets.HBox([])
+        self.score: Score | None = None
+        self._form = rows + [widgets.HBox([self.button, self.reset_button]), self.confirm_row]
+
+    def form(self) -> list[widgets.Widget]:
+        """One example at a time, with its choices, then the buttons."""
+        return self._form
+
+    @property
+    def box(self) -> widgets.VBox:
+        """The whole widget (the older name for :attr:`widget`)."""
+        return self.widget
 
     def answers(self) -> dict[str, str | None]:
         """Return the choices on the form (None where nothing is chosen)."""
@@ -236,6 +256,7 @@ class PersonalDataQuiz:
 
     def _on_check(self, _button: object = None) -> None:
         self.downloads.value = ""
+        self.confirm_row.children = ()
         answers = self.answers()
         score = mark(answers, self.questions)
         self.score = score
@@ -244,9 +265,9 @@ class PersonalDataQuiz:
             if result is None:
                 self.explanations[question.id].value = ""
             elif result.correct:
-                self.explanations[question.id].value = message_html(
-                    "ok", "Right. " + result.explanation
-                ).replace("Saved:", "Right:", 1)
+                self.explanations[question.id].value = message_html("ok", result.explanation).replace(
+                    "Saved:", "Right:", 1
+                )
             else:
                 self.explanations[question.id].value = message_html(
                     "problem", f"Not quite: the answer is {question.answer!r}. {question.explanation}"
@@ -254,11 +275,8 @@ class PersonalDataQuiz:
         if score.answered == 0:
             self.feedback.problem("Choose an answer for at least one example, then press the button again.")
             return
-        saved = save_answers(
-            self.store,
-            {"answers": {k: v for k, v in answers.items() if v is not None}, "correct": score.correct},
-            self.feedback,
-        )
+        to_save = {"answers": {k: v for k, v in answers.items() if v is not None}, "correct": score.correct}
+        saved = self.save(to_save)
         note = f"You have {score.correct} right out of {score.answered} answered ({score.total} in all)."
         if score.unanswered:
             numbers = [str(i) for i, q in enumerate(self.questions, start=1) if q.id in score.unanswered]
@@ -267,38 +285,52 @@ class PersonalDataQuiz:
             self.feedback.value += message_html("info", note)
         else:
             self.feedback.value = message_html("info", note) + self.feedback.value
-        links = [
-            download_link(
-                summary_markdown(score, self.questions),
-                filename="is-this-personal-data.md",
-                mime="text/markdown",
-                label="Download your results with the explanations",
-            )
-        ]
-        if saved and self.store is not None:
-            links.append(self.store.download_link())
-        show_downloads(self.downloads, links)
+        results = download_link(
+            summary_markdown(score, self.questions),
+            filename="is-this-personal-data.md",
+            mime="text/markdown",
+            label="Download your results with the explanations",
+        )
+        self.offer_downloads(None if saved else to_save, extra=[results])
 
     def _on_reset(self, _button: object = None) -> None:
+        if self.store is None or "answers" not in self.store:
+            self._clear_form()
+            self.feedback.info("The form is cleared. Start again whenever you like.")
+            return
+        self.confirm_row.children = (self.confirm_reset_button, self.keep_button)
+        self.feedback.info(
+            "Start again deletes your saved answers too. Download them first if you want to keep a "
+            "copy. Do you want to delete them?"
+        )
+
+    def _on_keep(self, _button: object = None) -> None:
+        self.confirm_row.children = ()
+        self.feedback.info("Nothing was deleted. Your saved answers are kept.")
+
+    def _on_confirm_reset(self, _button: object = None) -> None:
+        self.confirm_row.children = ()
+        if self.store is not None:
+            try:
+                self.store.reload()  # the learner confirmed: delete what is saved now
+                self.store.delete("answers")
+                self.store.delete("correct")
+            except (AnswerFileError, ValueError) as exc:
+                self.feedback.problem(str(exc))
+                return
+        self._clear_form()
+        self.feedback.info(
+            "Your answers are cleared (a copy of the old file is in my-answers/backups). "
+            "Start again whenever you like."
+        )
+
+    def _clear_form(self) -> None:
         for control in self.inputs.values():
             control.value = None
         for area in self.explanations.values():
             area.value = ""
         self.downloads.value = ""
         self.score = None
-        if self.store is not None:
-            self.store.delete("answers")
-            self.store.delete("correct")
-        self.feedback.info("Your answers are cleared. Start again whenever you like.")
-
-    def show(self) -> widgets.VBox:
-        """Return the form, to display in a notebook."""
-        return self.box
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - display only
-        from IPython.display import display
-
-        display(self.box)
 
 
 __all__ = [
@@ -306,6 +338,7 @@ __all__ = [
     "QuizDataError",
     "QuizQuestion",
     "Result",
+    "SavedQuiz",
     "Score",
     "check_answer",
     "load_questions",

@@ -34,22 +34,27 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import ipywidgets as widgets
+import yaml
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr
 
 from datawithcare.answers import download_link
-from datawithcare.ui import Feedback, download_area, open_store, save_answers, show_downloads
+from datawithcare.render import csv_cell, markdown_to_html, render_markdown
+from datawithcare.ui import AnswerWidget, button, labelled
 
 #: The answer store the widget saves to.
 STORE_NAME = "data-needs-plan"
 
+#: The planner's words (the steps, the answers to "do we really need this?").
+CONTENT_PATH = Path(__file__).resolve().parent / "frameworks" / "data-needs-planner.yaml"
+_CONTENT = yaml.safe_load(CONTENT_PATH.read_text(encoding="utf-8"))
+
 #: The answers to "do we really need this?", and what the planner shows.
-NEEDED_CHOICES: dict[str, str] = {
-    "yes": "Yes: this indicator cannot be measured without it",
-    "unsure": "Not sure yet",
-    "no": "No: leave it out",
-}
+NEEDED_CHOICES: dict[str, str] = dict(_CONTENT["needed_choices"])
+if list(NEEDED_CHOICES) != ["yes", "unsure", "no"]:
+    raise ValueError(f"{CONTENT_PATH.name}: needed_choices must be yes, unsure and no, in that order.")
 
 CSV_COLUMNS = ["mission", "question", "indicator", "data_item", "needed", "sensitive", "reason"]
 
@@ -331,7 +336,8 @@ def plan_to_csv(plan: Mapping[str, Any]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(plan_rows(plan))
+    # A cell such as =HYPERLINK(...) would run as a formula in a spreadsheet: keep it text.
+    writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in plan_rows(plan))
     return buffer.getvalue()
 
 
@@ -340,125 +346,56 @@ def _title(plan: Mapping[str, Any]) -> str:
     return f"Data needs plan: {organisation}" if organisation else "Data needs plan"
 
 
-def plan_to_markdown(plan: Mapping[str, Any]) -> str:
-    """Return the plan as a printable Markdown page."""
-    lines = [
-        f"# {_title(plan)}",
-        "",
-        "## Our mission",
-        "",
-        _text(plan.get("mission")) or "(not written yet)",
-        "",
-    ]
-    lines += ["## Questions, indicators and data", ""]
-    indicators = list(plan.get("indicators") or [])
-    items = list(plan.get("data_items") or [])
-    for number, question in enumerate(plan.get("questions") or [], start=1):
-        lines += [f"### Question {number}: {_text(question)}", ""]
+def _plan_view(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan arranged for the summary template: the chain, the list to collect, the notes."""
+    indicators = [i for i in plan.get("indicators") or [] if isinstance(i, Mapping)]
+    items = [d for d in plan.get("data_items") or [] if isinstance(d, Mapping)]
+    answers = {"yes": "needed", "unsure": "not sure yet", "no": "not collected"}
+    questions = []
+    for question in plan.get("questions") or []:
         mine = [i for i in indicators if same_text(i.get("question"), question)]
-        if not mine:
-            lines += ["No indicator yet.", ""]
-        for indicator in mine:
-            lines.append(f"- **Indicator:** {_text(indicator.get('indicator'))}")
-            for entry in items:
-                if not same_text(entry.get("indicator"), indicator.get("indicator")):
-                    continue
-                flag = " (sensitive)" if entry.get("sensitive") is True else ""
-                answer = {"yes": "needed", "unsure": "not sure yet", "no": "not collected"}.get(
-                    entry.get("needed"), "not decided"
-                )
-                lines.append(f"  - {_text(entry.get('item'))}{flag}: {answer}")
-        lines.append("")
-    collect = collection_list(plan)
-    lines += ["## The data we will collect", ""]
-    if collect:
-        lines += [
-            "| Data item | For indicator(s) | Sensitive | Why we need it |",
-            "| --- | --- | --- | --- |",
-        ]
-        for row in collect:
-            needed = "" if row["needed"] == "yes" else " (not sure yet)"
-            lines.append(
-                f"| {row['item']}{needed} | {'; '.join(row['indicators'])} | "
-                f"{'yes' if row['sensitive'] else 'no'} | {'; '.join(row['reasons'])} |"
-            )
-    else:
-        lines.append("Nothing yet.")
-    left_out = [_text(d.get("item")) for d in items if d.get("needed") == "no" and _text(d.get("item"))]
-    lines += ["", "## Data we decided not to collect", ""]
-    lines += [f"- {name}" for name in left_out] if left_out else ["None."]
+        questions.append(
+            {
+                "text": _text(question),
+                "indicators": [
+                    {
+                        "text": _text(indicator.get("indicator")),
+                        "items": [
+                            {
+                                "item": _text(entry.get("item")),
+                                "sensitive": entry.get("sensitive") is True,
+                                "answer": answers.get(entry.get("needed"), "not decided"),
+                            }
+                            for entry in items
+                            if same_text(entry.get("indicator"), indicator.get("indicator"))
+                        ],
+                    }
+                    for indicator in mine
+                ],
+            }
+        )
     check = check_plan(plan)
-    if check.problems or check.notes:
-        lines += ["", "## Notes from the checker", ""]
-        lines += [f"- {text}" for text in check.problems + check.notes]
-    lines.append("")
-    return "\n".join(lines)
+    return {
+        "title": _title(plan),
+        "mission": _text(plan.get("mission")),
+        "questions": questions,
+        "collect": collection_list(plan),
+        "left_out": [_text(d.get("item")) for d in items if d.get("needed") == "no" and _text(d.get("item"))],
+        "notes": check.problems + check.notes,
+    }
+
+
+def plan_to_markdown(plan: Mapping[str, Any]) -> str:
+    """Return the plan as a printable Markdown page (learner text escaped, so it stays text)."""
+    return render_markdown("data-needs-plan.md.j2", **_plan_view(plan))
 
 
 def plan_to_html(plan: Mapping[str, Any]) -> str:
-    """Return the plan as a page that opens in any web browser, ready to print."""
-    e = html.escape
-    indicators = list(plan.get("indicators") or [])
-    items = list(plan.get("data_items") or [])
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{e(_title(plan))}</title>",
-        "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.5;color:#1a1a1a}"
-        "table{border-collapse:collapse;width:100%}th,td{border:1px solid #777;padding:.3em .5em;"
-        "text-align:left;vertical-align:top}</style>",
-        "</head><body>",
-        f"<h1>{e(_title(plan))}</h1>",
-        "<h2>Our mission</h2>",
-        f"<p>{e(_text(plan.get('mission')) or '(not written yet)')}</p>",
-        "<h2>Questions, indicators and data</h2>",
-    ]
-    for number, question in enumerate(plan.get("questions") or [], start=1):
-        parts.append(f"<h3>Question {number}: {e(_text(question))}</h3>")
-        mine = [i for i in indicators if same_text(i.get("question"), question)]
-        if not mine:
-            parts.append("<p>No indicator yet.</p>")
-            continue
-        parts.append("<ul>")
-        for indicator in mine:
-            parts.append(f"<li><strong>Indicator:</strong> {e(_text(indicator.get('indicator')))}<ul>")
-            for entry in items:
-                if same_text(entry.get("indicator"), indicator.get("indicator")):
-                    flag = " (sensitive)" if entry.get("sensitive") is True else ""
-                    answer = {"yes": "needed", "unsure": "not sure yet", "no": "not collected"}.get(
-                        entry.get("needed"), "not decided"
-                    )
-                    parts.append(f"<li>{e(_text(entry.get('item')))}{flag}: {answer}</li>")
-            parts.append("</ul></li>")
-        parts.append("</ul>")
-    parts.append("<h2>The data we will collect</h2>")
-    collect = collection_list(plan)
-    if collect:
-        parts.append(
-            "<table><thead><tr><th>Data item</th><th>For indicator(s)</th><th>Sensitive</th>"
-            "<th>Why we need it</th></tr></thead><tbody>"
-        )
-        for row in collect:
-            needed = "" if row["needed"] == "yes" else " (not sure yet)"
-            parts.append(
-                f"<tr><td>{e(row['item'])}{needed}</td><td>{e('; '.join(row['indicators']))}</td>"
-                f"<td>{'yes' if row['sensitive'] else 'no'}</td><td>{e('; '.join(row['reasons']))}</td></tr>"
-            )
-        parts.append("</tbody></table>")
-    else:
-        parts.append("<p>Nothing yet.</p>")
-    left_out = [_text(d.get("item")) for d in items if d.get("needed") == "no" and _text(d.get("item"))]
-    parts.append("<h2>Data we decided not to collect</h2>")
-    parts.append(
-        "<ul>" + "".join(f"<li>{e(n)}</li>" for n in left_out) + "</ul>" if left_out else "<p>None.</p>"
-    )
-    check = check_plan(plan)
-    if check.problems or check.notes:
-        parts.append("<h2>Notes from the checker</h2><ul>")
-        parts += [f"<li>{e(t)}</li>" for t in check.problems + check.notes]
-        parts.append("</ul>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    """Return the plan as a page that opens in any web browser, ready to print.
+
+    It is made from the same template as :func:`plan_to_markdown`.
+    """
+    return markdown_to_html(plan_to_markdown(plan), _title(plan))
 
 
 def plan_from_saved(value: Any) -> dict[str, Any]:
@@ -491,11 +428,48 @@ def plan_from_saved(value: Any) -> dict[str, Any]:
 # The widget --------------------------------------------------------------
 
 
+class _Saved(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class SavedIndicator(_Saved):
+    """One indicator in a saved plan."""
+
+    question: StrictStr = ""
+    indicator: StrictStr = ""
+
+
+class SavedDataItem(_Saved):
+    """One data item in a saved plan."""
+
+    indicator: StrictStr = ""
+    item: StrictStr = ""
+    needed: Literal["yes", "unsure", "no"] | None = None
+    sensitive: StrictBool = False
+    reason: StrictStr = ""
+
+
+class SavedPlan(_Saved):
+    """A saved plan: the shape :func:`empty_plan` makes."""
+
+    organisation: StrictStr = ""
+    mission: StrictStr = ""
+    questions: list[StrictStr] = []
+    indicators: list[SavedIndicator] = []
+    data_items: list[SavedDataItem] = []
+
+
+class SavedAnswers(_Saved):
+    """The shape of ``data-needs-plan.json``."""
+
+    plan: SavedPlan | None = None
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-class DataNeedsPlanner:
+class DataNeedsPlanner(AnswerWidget):
     """A step-by-step form: mission, questions, indicators, then the data each one needs.
 
     Press **Check and save** at any time: the plan is saved (even half
@@ -505,14 +479,16 @@ class DataNeedsPlanner:
     >>> DataNeedsPlanner().widget  # doctest: +SKIP
     """
 
+    store_name = STORE_NAME
+    schema = SavedAnswers
+
     def __init__(self, folder: str | Path | None = None) -> None:
-        self.feedback = Feedback()
-        self.store = open_store(STORE_NAME, self.feedback, folder)
+        super().__init__(folder)
         saved = self.store.get("plan") if self.store is not None else None
         self.plan = plan_from_saved(saved)
         wide = widgets.Layout(width="95%")
 
-        self.organisation = widgets.Text(description="Organisation", layout=wide)
+        self.organisation = labelled(widgets.Text, description="Organisation", layout=wide)
         self.mission = widgets.Textarea(
             placeholder="Why does your organisation exist, and who is it for?",
             layout=widgets.Layout(width="95%", height="5em"),
@@ -523,19 +499,22 @@ class DataNeedsPlanner:
         )
         self.questions.observe(self._on_questions_changed, names="value")
 
-        self.indicator_question = widgets.Dropdown(description="Question", options=[], layout=wide)
-        self.indicator_text = widgets.Text(
-            description="Indicator", placeholder="something you can count or observe", layout=wide
+        self.indicator_question = labelled(widgets.Dropdown, description="Question", options=[], layout=wide)
+        self.indicator_text = labelled(
+            widgets.Text,
+            description="Indicator",
+            placeholder="something you can count or observe",
+            layout=wide,
         )
-        self.add_indicator_button = widgets.Button(description="Add indicator", icon="plus")
+        self.add_indicator_button = button("Add indicator", icon="plus")
         self.add_indicator_button.on_click(self._on_add_indicator)
         self.indicator_list = widgets.Select(options=[], rows=5, layout=wide)
-        self.remove_indicator_button = widgets.Button(description="Remove indicator", icon="trash")
+        self.remove_indicator_button = button("Remove indicator", icon="trash")
         self.remove_indicator_button.on_click(self._on_remove_indicator)
 
-        self.item_indicator = widgets.Dropdown(description="Indicator", options=[], layout=wide)
-        self.item_name = widgets.Text(
-            description="Data item", placeholder="e.g. ESOL level at start", layout=wide
+        self.item_indicator = labelled(widgets.Dropdown, description="Indicator", options=[], layout=wide)
+        self.item_name = labelled(
+            widgets.Text, description="Data item", placeholder="e.g. ESOL level at start", layout=wide
         )
         self.item_needed = widgets.RadioButtons(
             options=[(label, key) for key, label in NEEDED_CHOICES.items()],
@@ -545,45 +524,38 @@ class DataNeedsPlanner:
         self.item_sensitive = widgets.Checkbox(
             description="Sensitive (e.g. immigration status, health, religion, address)", indent=False
         )
-        self.item_reason = widgets.Text(
-            description="Why and how", placeholder="why you need it, and how you will protect it", layout=wide
+        self.item_reason = labelled(
+            widgets.Text,
+            description="Why and how",
+            placeholder="why you need it, and how you will protect it",
+            layout=wide,
         )
-        self.add_item_button = widgets.Button(description="Add data item", icon="plus")
+        self.add_item_button = button("Add data item", icon="plus")
         self.add_item_button.on_click(self._on_add_item)
         self.item_list = widgets.Select(options=[], rows=6, layout=wide)
-        self.remove_item_button = widgets.Button(description="Remove data item", icon="trash")
+        self.remove_item_button = button("Remove data item", icon="trash")
         self.remove_item_button.on_click(self._on_remove_item)
 
-        self.save_button = widgets.Button(description="Check and save", button_style="primary", icon="check")
+        self.save_button = button("Check and save", button_style="primary", icon="check")
         self.save_button.on_click(self._on_save)
-        self.downloads = download_area()
 
-        def step(title: str, text: str) -> widgets.HTML:
-            return widgets.HTML(f"<h4>{title}</h4><p>{text}</p>")
+        def step(number: int) -> widgets.HTML:
+            words = _CONTENT["steps"][number]
+            return widgets.HTML(f"<h4>{html.escape(words['title'])}</h4><p>{html.escape(words['text'])}</p>")
 
-        self.widget = widgets.VBox(
-            [
-                step("Step 1. Your mission", "Why does your organisation exist, and who is it for?"),
+        self._form = [
+                step(0),
                 self.organisation,
                 self.mission,
-                step(
-                    "Step 2. Your questions",
-                    "What must you know to tell whether you are achieving your mission? One question a line.",
-                ),
+                step(1),
                 self.questions,
-                step(
-                    "Step 3. Indicators",
-                    "For each question: what could you count or observe that answers it?",
-                ),
+                step(2),
                 self.indicator_question,
                 self.indicator_text,
                 self.add_indicator_button,
                 self.indicator_list,
                 self.remove_indicator_button,
-                step(
-                    "Step 4. The data each indicator needs",
-                    "For each item, ask: do we really need this? Could we answer the question without it?",
-                ),
+                step(3),
                 self.item_indicator,
                 self.item_name,
                 widgets.HTML("<p><strong>Do we really need this?</strong></p>"),
@@ -593,20 +565,46 @@ class DataNeedsPlanner:
                 self.add_item_button,
                 self.item_list,
                 self.remove_item_button,
-                step("Step 5. Check, save and download", "You can save a plan that is not finished yet."),
+                step(4),
                 self.save_button,
-                self.feedback,
-                self.downloads,
-            ]
-        )
+        ]  # fmt: skip
         self._fill_from_plan()
         if saved is not None and self.store is not None and not self.store.message:
-            self.feedback.info("Your saved plan is loaded. Carry on where you left off.")
+            self.notice.info("Your saved plan is loaded. Carry on where you left off.")
 
-    def _ipython_display_(self) -> None:  # pragma: no cover - display only
-        from IPython.display import display
+    def form(self) -> list[widgets.Widget]:
+        """The five steps of the plan, and the Check and save button."""
+        return self._form
 
-        display(self.widget)
+    def answers(self) -> dict[str, Any]:
+        """The plan on screen, in the shape the answer store keeps."""
+        self._read_form()
+        return {"plan": copy.deepcopy(self.plan)}
+
+    def summaries(self, answers: dict[str, Any]) -> list[str]:
+        """The plan to print (HTML), as text (Markdown) and as a spreadsheet (CSV)."""
+        plan = answers["plan"]
+        name = _slug(plan["organisation"]) or "our"
+        return [
+            download_link(
+                plan_to_html(plan),
+                f"{name}-data-needs-plan.html",
+                "text/html",
+                "Download the plan to print (HTML)",
+            ),
+            download_link(
+                plan_to_markdown(plan),
+                f"{name}-data-needs-plan.md",
+                "text/markdown",
+                "Download the plan as text (Markdown)",
+            ),
+            download_link(
+                plan_to_csv(plan),
+                f"{name}-data-needs-plan.csv",
+                "text/csv",
+                "Download the plan as a spreadsheet (CSV)",
+            ),
+        ]
 
     # Keeping the form and the plan in step
 
@@ -666,7 +664,8 @@ class DataNeedsPlanner:
         )
         self.indicator_text.value = ""
         self._refresh_lists()
-        self.feedback.info(f"Indicator added. The plan has {len(self.plan['indicators'])} indicator(s).")
+        count = len(self.plan["indicators"])
+        self.feedback.info(f"Indicator added. The plan has {count} indicator{'' if count == 1 else 's'}.")
 
     def _on_remove_indicator(self, _button: Any = None) -> None:
         index = self.indicator_list.value
@@ -722,40 +721,21 @@ class DataNeedsPlanner:
         self.feedback.info(f"Removed {removed['item']!r}.")
 
     def _on_save(self, _button: Any = None) -> None:
-        self._read_form()
-        if not save_answers(self.store, {"plan": copy.deepcopy(self.plan)}, self.feedback):
+        answers = self.answers()
+        if not self.save(answers):
             return
         check = check_plan(self.plan)
         if check.problems:
-            show_downloads(self.downloads, [])
+            # The answers file is offered (the base always does); the printable plan waits.
             self.feedback.problem(
-                check.problems + ["Your plan is saved as it is. Fix the points above to download it."]
+                check.problems
+                + [
+                    "Your plan is saved as it is, and you can download your answers file. "
+                    "Fix the points above to download the plan to print."
+                ]
             )
             return
-        name = _slug(self.plan["organisation"]) or "our"
-        show_downloads(
-            self.downloads,
-            [
-                download_link(
-                    plan_to_html(self.plan),
-                    f"{name}-data-needs-plan.html",
-                    "text/html",
-                    "Download the plan to print (HTML)",
-                ),  # fmt: skip
-                download_link(
-                    plan_to_markdown(self.plan),
-                    f"{name}-data-needs-plan.md",
-                    "text/markdown",
-                    "Download the plan as text (Markdown)",
-                ),  # fmt: skip
-                download_link(
-                    plan_to_csv(self.plan),
-                    f"{name}-data-needs-plan.csv",
-                    "text/csv",
-                    "Download the plan as a spreadsheet (CSV)",
-                ),  # fmt: skip
-            ],
-        )
+        self.offer_downloads(extra=self.summaries(answers))
         message = "Your plan is checked and saved. Download it below."
         if check.notes:
             message += " To think about: " + " ".join(check.notes)

@@ -12,10 +12,14 @@ A widget in this course does three things the same way everywhere:
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
+from pydantic import BaseModel
 
-from datawithcare.answers import AnswerFileError, AnswerStore, download_link
+from datawithcare.answers import AnswerFileError, AnswerStore, answers_payload, download_link
 
 _BOX = (
     "border-left: 6px solid {colour}; padding: 0.5em 0.8em; margin: 0.4em 0; "
@@ -63,14 +67,21 @@ class Feedback(widgets.HTML):
         self.value = ""
 
 
-def open_store(name: str, feedback: Feedback, folder: str | None = None) -> AnswerStore | None:
+def open_store(
+    name: str,
+    feedback: Feedback,
+    folder: str | Path | None = None,
+    schema: type[BaseModel] | None = None,
+) -> AnswerStore | None:
     """Open an answer store, and show any note about it in ``feedback``.
 
+    ``schema`` is the pydantic model the saved answers must fit; a file
+    that does not fit is put aside and the note names what to fix.
     Returns ``None`` (after explaining why in ``feedback``) only if the
     folder cannot be read at all.
     """
     try:
-        store = AnswerStore(name, folder=folder)
+        store = AnswerStore(name, folder=folder, schema=schema)
     except AnswerFileError as exc:
         feedback.problem(str(exc))
         return None
@@ -79,18 +90,180 @@ def open_store(name: str, feedback: Feedback, folder: str | None = None) -> Answ
     return store
 
 
-def save_answers(store: AnswerStore | None, answers: dict, feedback: Feedback) -> bool:
-    """Save ``answers`` and report the result in ``feedback``; return True if saved."""
+def save_answers(
+    store: AnswerStore | None,
+    answers: dict,
+    feedback: Feedback,
+    change: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> bool:
+    """Save ``answers`` and report the result in ``feedback``; return True if saved.
+
+    With ``change``, the newest saved answers are read first and passed to
+    it, and what it returns is saved (see :meth:`AnswerStore.modify`).
+    """
     if store is None:
         feedback.problem("Your answers cannot be saved here. Use the download link to keep a copy.")
         return False
     try:
-        store.update(answers)
+        if change is not None:
+            store.modify(change)
+        else:
+            store.update(answers)
     except (AnswerFileError, ValueError) as exc:
         feedback.problem(str(exc))
         return False
-    feedback.ok(f"your answers are in {store.path}. Download a copy before your session ends.")
+    text = f"your answers are in {store.path}. Download a copy before your session ends."
+    if store.merged:
+        text += (
+            f" {store.path.name} had changed since this form opened (for example, you uploaded it "
+            "or the notebook is open twice): the answers in it are kept, and yours are added."
+        )
+    if store.message:
+        text += " " + store.message
+    feedback.ok(text)
     return True
+
+
+#: Learner text in any language shows in its own direction: Arabic, Farsi,
+#: Pashto, Tigrinya... right to left, English left to right.
+_BIDI_STYLE = (
+    "<style>.dwc-widget input, .dwc-widget textarea, .dwc-widget .widget-label, "
+    ".dwc-widget .widget-html-content, .dwc-widget select, .dwc-widget option "
+    "{unicode-bidi: plaintext; text-align: start;}</style>"
+)
+
+
+def button(description: str, **kwargs: Any) -> widgets.Button:
+    """A button whose label is never cut short ("Remove indica…")."""
+    layout = kwargs.pop("layout", None) or widgets.Layout(width="auto")
+    return widgets.Button(description=description, layout=layout, **kwargs)
+
+
+def labelled(widget_class: type[widgets.Widget], **kwargs: Any) -> widgets.Widget:
+    """A text box, drop-down or other control whose description is shown in full."""
+    style = {"description_width": "initial", **kwargs.pop("style", {})}
+    return widget_class(style=style, **kwargs)
+
+
+class AnswerWidget:
+    """The one shape every course widget has.
+
+    A subclass sets :attr:`store_name` (and :attr:`schema`, a pydantic
+    model its saved answers must fit), builds its controls, and provides:
+
+    * :meth:`form`: the controls, top to bottom;
+    * :meth:`answers`: what is on screen now, in the shape it saves;
+    * :meth:`summaries` (optional): extra downloads, such as a printable page.
+
+    The base owns everything else, the same way in every widget:
+
+    * loading: :attr:`store` is opened in ``__init__``; any note about the
+      file (put aside because it could not be read, say) goes in
+      :attr:`notice`, at the top, above the form;
+    * saving: :meth:`save` reads the file again first and merges, so an
+      uploaded file or a second open copy is never overwritten (see
+      :class:`~datawithcare.answers.AnswerStore`);
+    * the feedback line (:attr:`feedback`) under the form;
+    * downloads (:meth:`offer_downloads`): always the answers file, which
+      the widget can reload, even when saving failed or the answers still
+      have problems;
+    * display: ``widget``, ``show()`` and showing itself in a notebook.
+    """
+
+    #: The answer store's name; it becomes ``my-answers/<store_name>.json``.
+    store_name: str = ""
+    #: The pydantic model the saved answers must fit (None: any answers).
+    schema: type[BaseModel] | None = None
+
+    def __init__(self, folder: str | Path | None = None) -> None:
+        self.notice = Feedback()
+        self.feedback = Feedback()
+        self.downloads = download_area()
+        self.store = open_store(self.store_name, self.notice, folder, schema=self.schema)
+        self._widget: widgets.VBox | None = None
+
+    # What each widget provides ----------------------------------------
+
+    def form(self) -> list[widgets.Widget]:
+        """The widget's own controls, top to bottom."""
+        raise NotImplementedError
+
+    def answers(self) -> dict[str, Any]:
+        """What is on screen now, in the shape the answer store keeps."""
+        raise NotImplementedError
+
+    def summaries(self, answers: dict[str, Any]) -> list[str]:
+        """Extra download links (HTML from :func:`download_link`) for these answers."""
+        return []
+
+    # What the base does for every widget ------------------------------
+
+    @property
+    def widget(self) -> widgets.VBox:
+        """The whole widget: notes about the file, the form, feedback, downloads."""
+        if self._widget is None:
+            form = self.form()
+            # A widget may place the feedback line and downloads itself (next to its button).
+            ends = [part for part in (self.feedback, self.downloads) if part not in form]
+            self._widget = widgets.VBox([widgets.HTML(_BIDI_STYLE), self.notice, *form, *ends])
+            self._widget.add_class("dwc-widget")
+        return self._widget
+
+    def show(self) -> widgets.VBox:
+        """Return the widget, to display in a notebook."""
+        return self.widget
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display only
+        from IPython.display import display
+
+        display(self.widget)
+
+    def saved(self) -> dict[str, Any]:
+        """The answers saved in the file now (read again if it changed, for example by an upload)."""
+        if self.store is None:
+            return {}
+        if self.store.changed_on_disk():
+            self.store.reload()
+            if self.store.message:
+                self.notice.info(self.store.message)
+        return self.store.as_dict()
+
+    def save(
+        self,
+        answers: dict[str, Any] | None = None,
+        change: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> bool:
+        """Save ``answers`` (or what :meth:`answers` returns), say so, and offer the downloads.
+
+        With ``change``, the newest saved answers are passed to it and what
+        it returns is saved, so nothing saved elsewhere is lost.
+        """
+        if answers is None and change is None:
+            answers = self.answers()
+        ok = save_answers(self.store, answers or {}, self.feedback, change=change)
+        self.offer_downloads(None if ok else answers)
+        return ok
+
+    def offer_downloads(self, unsaved: dict[str, Any] | None = None, extra: list[str] | None = None) -> None:
+        """Show the download links: the summaries and, always, the answers file.
+
+        ``unsaved`` is what is on screen when it could not be saved: it is
+        offered as a file in the same shape, so the learner can upload it
+        into ``my-answers`` later and carry on.
+        """
+        links = list(extra or [])
+        if unsaved is not None:
+            links.append(
+                download_link(
+                    answers_payload(self.store_name, unsaved),
+                    f"{self.store_name}.json",
+                    "application/json",
+                    f"Download what is on screen ({self.store_name}.json): put it in my-answers to carry on",
+                )
+            )
+        elif self.store is not None:
+            links.append(self.store.download_link())
+        show_downloads(self.downloads, links)
 
 
 def download_area() -> widgets.HTML:
@@ -104,7 +277,10 @@ def show_downloads(area: widgets.HTML, links: list[str]) -> None:
 
 
 __all__ = [
+    "AnswerWidget",
     "Feedback",
+    "button",
+    "labelled",
     "download_area",
     "download_link",
     "message_html",

@@ -222,8 +222,10 @@ def test_markdown_quotes_learner_text_so_it_cannot_add_headings():
     canvas = _complete()
     canvas["purpose"] = "First line of the plan\n# Not a heading\n\nLast line here"
     text = ec.canvas_to_markdown(canvas)
-    assert "> First line of the plan\n> # Not a heading\n>\n> Last line here" in text
-    assert "\n# Not a heading" not in text
+    # Each line stays a line, and "#" is escaped, so it is text inside the quote, not a heading.
+    assert "> First line of the plan\\\n> \\# Not a heading\n>\n> Last line here" in text
+    assert "\n# Not a heading" not in text and "> # Not a heading" not in text
+    assert "<h1>Not a heading" not in ec.canvas_to_html(canvas)
 
 
 def test_html_summary_escapes_learner_text():
@@ -242,7 +244,7 @@ def test_html_summary_of_unfinished_canvas():
     page = ec.canvas_to_html(ec.empty_canvas())
     assert "This canvas is not finished" in page
     assert page.count("<em>(not answered)</em>") == 3 + len(ec.STRANDS)
-    assert "<td>not rated</td>" in page
+    assert '<li dir="auto">Risks and harms: <strong>not rated</strong></li>' in page
     assert "Highest risk: <strong>not rated</strong>" in page
 
 
@@ -255,8 +257,8 @@ def test_summary_box_is_a_fragment_with_small_headings():
         assert page_only not in box
     # Headings start at h4, so they never look like the lesson's own headings.
     assert not re.search(r"<h[1-3][ >]", box)
-    assert "<h4>Ethics canvas: Yearly report to our main funder</h4>" in box
-    assert box.count("<h5>") == 3 + len(ec.STRANDS)
+    assert '<h4 dir="auto">Ethics canvas: Yearly report to our main funder</h4>' in box
+    assert box.count("<h5 ") == 3 + len(ec.STRANDS)
     assert "Highest risk: <strong>High</strong>" in box
 
 
@@ -274,7 +276,10 @@ def test_html_keeps_paragraphs():
     canvas = _complete()
     canvas["purpose"] = "One paragraph here.\nSame paragraph.\n\nSecond paragraph here."
     page = ec.canvas_to_html(canvas)
-    assert "<p>One paragraph here.<br>Same paragraph.</p><p>Second paragraph here.</p>" in page
+    assert (
+        '<p dir="auto">One paragraph here.<br />\nSame paragraph.</p>\n<p dir="auto">Second paragraph here.</p>'
+        in page
+    )
 
 
 @pytest.mark.parametrize(
@@ -330,13 +335,15 @@ def test_form_saves_reloads_and_offers_summary(answers_dir):
     assert set(links) == {
         "ethics-canvas-yearly-report-to-our-main-funder.html",
         "ethics-canvas-yearly-report-to-our-main-funder.md",
+        "ethics-canvas.json",
     }
+    assert json.loads(links["ethics-canvas.json"])["answers"] == sample
     assert links["ethics-canvas-yearly-report-to-our-main-funder.md"] == ec.canvas_to_markdown(sample)
 
     again = ec.EthicsCanvas()
     assert again.answers() == sample
     assert again.strand_risk["harms"].value == "high"
-    assert "was loaded" in again.feedback.value
+    assert "was loaded" in again.notice.value
 
 
 def test_form_explains_bad_input_and_keeps_a_draft(answers_dir):
@@ -370,12 +377,12 @@ def test_empty_form_is_not_saved(answers_dir):
 def test_form_survives_a_damaged_answer_file(answers_dir):
     (answers_dir / "ethics-canvas.json").write_text("{not json", encoding="utf-8")
     form = ec.EthicsCanvas()
-    assert "could not be read" in form.feedback.value
+    assert "could not be read" in form.notice.value
     assert form.answers() == ec.empty_canvas()
     assert list(answers_dir.glob("ethics-canvas.unreadable-*.json"))
 
 
-def test_form_ignores_bad_values_in_a_hand_edited_file(answers_dir):
+def test_form_keeps_a_hand_edited_file_with_bad_values_aside_and_names_them(answers_dir):
     payload = {
         "format": "data-with-care-answers",
         "store": "ethics-canvas",
@@ -387,9 +394,11 @@ def test_form_ignores_bad_values_in_a_hand_edited_file(answers_dir):
     }
     (answers_dir / "ethics-canvas.json").write_text(json.dumps(payload), encoding="utf-8")
     form = ec.EthicsCanvas()
-    assert form.plan_inputs["project"].value == "ESOL register"
-    assert form.decision.value == ""
-    assert form.strand_risk["harms"].value == ""
+    note = form.notice.value.replace("&#x27;", "'")
+    assert "'decision'" in note and "'strands → harms → risk'" in note and "perhaps" in note
+    (aside,) = answers_dir.glob("ethics-canvas.unreadable-*.json")
+    assert json.loads(aside.read_text(encoding="utf-8")) == payload
+    assert form.answers() == ec.empty_canvas()
 
 
 def test_form_reports_a_folder_it_cannot_write(tmp_path, monkeypatch):

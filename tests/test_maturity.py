@@ -21,8 +21,6 @@ from datawithcare.maturity import (
     framework_problems,
     latest_scores,
     load_framework,
-    ninety_day_plan,
-    ninety_day_plan_markdown,
     plot_comparison,
     plot_profile,
     profile_alt_text,
@@ -33,6 +31,7 @@ from datawithcare.maturity import (
     summary_markdown,
     theme_advice,
 )
+from datawithcare.ninety_day_plan import ninety_day_plan, ninety_day_plan_markdown
 
 FRAMEWORK = load_framework()
 
@@ -347,7 +346,7 @@ def test_widget_saves_several_people_and_reloads(answers_dir):
 
     again = MaturityAssessment()
     assert again.saved.value == "before"
-    assert "Loaded 1 saved round" in again.feedback.value
+    assert "Loaded 1 saved round." in again.notice.value
     assert "disagreed most on Tools" in again.last_alt_text
 
 
@@ -401,7 +400,7 @@ def test_widget_show_button_without_rounds_and_with_an_unreadable_file(answers_d
     assert "no saved rounds" in form.feedback.value
     (answers_dir / "maturity-assessment.json").write_text("{not json", encoding="utf-8")
     reopened = MaturityAssessment()
-    assert "could not be read" in reopened.feedback.value
+    assert "could not be read" in reopened.notice.value
     assert reopened.rounds() == {}
 
 

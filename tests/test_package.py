@@ -169,7 +169,9 @@ def test_saving_leaves_no_temporary_files(tmp_path: Path) -> None:
     store = AnswerStore("quiz", folder=tmp_path)
     for i in range(3):
         store.set(f"q{i}", i)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["quiz.json"]
+    # Only the file itself, and a backup of each earlier version: no half-written files.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "quiz.json"]
+    assert len(list((tmp_path / "backups").iterdir())) == 2
     payload = json.loads((tmp_path / "quiz.json").read_text())
     assert payload["format"] == "data-with-care-answers" and payload["answers"] == {"q0": 0, "q1": 1, "q2": 2}
 

@@ -192,7 +192,7 @@ def test_widget_clears_invalid_saved_answers(answers_in_tmp):
     quiz = PersonalDataQuiz()
     assert quiz.inputs[QUESTIONS[0].id].value is None
     assert quiz.inputs[QUESTIONS[1].id].value == QUESTIONS[1].answer
-    assert QUESTIONS[0].id in quiz.feedback.value
+    assert QUESTIONS[0].id in quiz.notice.value
 
 
 def test_widget_start_again_clears_saved_answers(answers_in_tmp):
@@ -200,6 +200,7 @@ def test_widget_start_again_clears_saved_answers(answers_in_tmp):
     quiz.inputs[QUESTIONS[0].id].value = QUESTIONS[0].answer
     quiz.button.click()
     quiz.reset_button.click()
+    quiz.confirm_reset_button.click()  # Start again asks first
     assert all(control.value is None for control in quiz.inputs.values())
     assert "cleared" in quiz.feedback.value
     assert AnswerStore("personal-data-quiz", folder=answers_in_tmp).get("answers") is None

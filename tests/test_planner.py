@@ -6,6 +6,7 @@ import copy
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -349,6 +350,7 @@ def test_widget_builds_a_plan_saves_it_and_reloads_it(answers_dir):
     assert "Saved:" in form.feedback.value and "Immigration status" in form.feedback.value
     for suffix in (".html", ".md", ".csv"):
         assert f"riverside-refugee-action-data-needs-plan{suffix}" in form.downloads.value
+    assert 'download="data-needs-plan.json"' in form.downloads.value
     saved = json.loads((answers_dir / "data-needs-plan.json").read_text(encoding="utf-8"))
     assert saved["answers"]["plan"] == good_plan()
 
@@ -358,17 +360,18 @@ def test_widget_builds_a_plan_saves_it_and_reloads_it(answers_dir):
     assert list(again.indicator_question.options) == [Q1, Q2]
     assert list(again.item_indicator.options) == [I1, I2]
     assert len(again.item_list.options) == 4
-    assert "saved plan is loaded" in again.feedback.value
+    assert "saved plan is loaded" in again.notice.value
 
 
-def test_widget_saves_a_draft_but_offers_no_download_until_it_is_fixed(answers_dir):
+def test_widget_saves_a_draft_and_offers_only_the_answers_file_until_it_is_fixed(answers_dir):
     form = DataNeedsPlanner()
     form.questions.value = f"{Q1}\n{Q1.lower()}"
     form.save_button.click()
     assert "Please check:" in form.feedback.value
     assert "Write your mission first" in form.feedback.value and "in the list twice" in form.feedback.value
     assert "saved as it is" in form.feedback.value
-    assert "download=" not in form.downloads.value
+    # The answers file (to reload later) is offered; the plan to print waits until it is fixed.
+    assert re.findall(r'download="([^"]+)"', form.downloads.value) == ["data-needs-plan.json"]
     saved = json.loads((answers_dir / "data-needs-plan.json").read_text(encoding="utf-8"))
     assert saved["answers"]["plan"]["questions"] == [Q1, Q1.lower()]
 
@@ -422,7 +425,7 @@ def test_widget_questions_box_drives_the_question_list(answers_dir):
 def test_widget_with_an_unreadable_file_starts_clean_and_says_so(answers_dir):
     (answers_dir / "data-needs-plan.json").write_text("not json", encoding="utf-8")
     form = DataNeedsPlanner()
-    assert "could not be read" in form.feedback.value
+    assert "could not be read" in form.notice.value
     assert form.plan == empty_plan()
 
 
