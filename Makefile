@@ -67,6 +67,7 @@ bench: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m datawithcare.generate --out datasets
+	$(BIN)/python -m datawithcare.official --xlsx book/telling-the-story/downloads/official-statistics-as-published.xlsx
 
 exercises: $(STAMP)
 	$(BIN)/python -m datawithcare.exercises generate

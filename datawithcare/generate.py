@@ -135,7 +135,12 @@ def to_csv_text(frame: pd.DataFrame) -> str:
 
 
 def package_text(profile: dict) -> str:
-    return json.dumps(frictionless_package(profile), indent=2, ensure_ascii=False) + "\n"
+    from datawithcare.official import frictionless_resources
+
+    package = frictionless_package(profile)
+    # The official-statistics extracts for lesson 9b (datawithcare/official.py).
+    package["resources"] = [*package["resources"], *frictionless_resources()]
+    return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
 
 
 def prepare_folder(out: str | Path) -> Path:
@@ -155,13 +160,16 @@ def prepare_folder(out: str | Path) -> Path:
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out: str | Path, profile: dict | None = None) -> list[Path]:
-    """Write each table as ``<name>.csv`` and the ``datapackage.json`` into ``out``."""
+    """Write each table as ``<name>.csv``, the official extracts and ``datapackage.json`` into ``out``."""
+    from datawithcare.official import write_official
+
     out = prepare_folder(out)
     written = []
     for name, frame in tables.items():
         path = out / f"{name}.csv"
         path.write_text(to_csv_text(frame), encoding="utf-8", newline="")
         written.append(path)
+    written.extend(write_official(out))
     path = out / "datapackage.json"
     path.write_text(package_text(profile or load_profile()), encoding="utf-8", newline="")
     written.append(path)

@@ -26,6 +26,7 @@ from datawithcare.identifiers import (
     nhs_number_is_valid,
     ni_number_could_be_valid,
 )
+from datawithcare.official import official_file_names
 from datawithcare.paths import repo_root
 
 DATASETS = repo_root() / "datasets"
@@ -131,7 +132,7 @@ def test_default_command_reproduces_the_shipped_files_byte_for_byte(tmp_path, ca
     assert main(["--out", str(tmp_path)]) == 0
     assert "seed 2026" in capsys.readouterr().out
     made = sorted(p.name for p in tmp_path.iterdir())
-    assert made == sorted([f"{n}.csv" for n in TABLE_NAMES] + ["datapackage.json"])
+    assert made == sorted([f"{n}.csv" for n in TABLE_NAMES] + official_file_names() + ["datapackage.json"])
     for name in made:
         assert (tmp_path / name).read_bytes() == (DATASETS / name).read_bytes(), (
             f"{name} differs: run `make data`"
@@ -205,7 +206,7 @@ def test_datapackage_names_every_table_and_its_foreign_keys():
 
     package = json.loads((DATASETS / "datapackage.json").read_text())
     paths = {r["path"] for r in package["resources"]}
-    assert paths == {f"{n}.csv" for n in TABLE_NAMES}
+    assert paths == {f"{n}.csv" for n in TABLE_NAMES} | set(official_file_names())
     cases = next(r for r in package["resources"] if r["path"] == "cases.csv")
     assert cases["schema"]["foreignKeys"][0]["reference"] == {"resource": "clients", "fields": ["client_id"]}
 
@@ -655,7 +656,9 @@ def test_cli_unwritable_folder(tmp_path, capsys):
 def test_write_tables_writes_what_it_was_given(tmp_path):
     tables = generate_tables(seed=8, scale=0.1)
     written = write_tables(tables, tmp_path)
-    assert {p.name for p in written} == {f"{n}.csv" for n in TABLE_NAMES} | {"datapackage.json"}
+    assert {p.name for p in written} == {f"{n}.csv" for n in TABLE_NAMES} | set(official_file_names()) | {
+        "datapackage.json"
+    }
     back = pd.read_csv(tmp_path / "clients.csv", dtype=str)
     assert back["client_id"].tolist() == tables["clients"]["client_id"].tolist()
 

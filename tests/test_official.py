@@ -1,0 +1,266 @@
+"""The official-statistics extracts for lesson 9b: sourced, labelled, reproducible."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from datawithcare import load_dataset
+from datawithcare.official import (
+    DEFAULT_OFFICIAL_PROFILE,
+    OfficialProfileError,
+    as_published_rows,
+    comparison_settings,
+    extract_frames,
+    load_official_profile,
+    main,
+    official_file_names,
+    official_sources,
+    official_texts,
+    write_official,
+    write_xlsx,
+)
+from datawithcare.paths import repo_root
+
+DATASETS = repo_root() / "datasets"
+XLSX = repo_root() / "book" / "telling-the-story" / "downloads" / "official-statistics-as-published.xlsx"
+PROFILE = load_official_profile()
+EXTRACTS = {e["name"]: e for e in PROFILE["extracts"]}
+
+
+def _datasheet(name: str) -> str:
+    """The datasheet of an extract: its own, or the illustrative one that covers the messy copy."""
+    path = DATASETS / f"{name}.md"
+    if not path.exists() and name.startswith("official_asylum_support"):
+        path = DATASETS / "official_asylum_support_illustrative.md"
+    return path.read_text(encoding="utf-8")
+
+
+# -- reproducible -------------------------------------------------------------
+
+
+def test_shipped_files_are_what_the_yaml_makes(tmp_path):
+    written = write_official(tmp_path)
+    assert sorted(p.name for p in written) == sorted(official_file_names())
+    for path in written:
+        assert path.read_bytes() == (DATASETS / path.name).read_bytes(), (
+            f"{path.name} differs: run `make data`"
+        )
+
+
+def test_workbook_is_the_same_bytes_every_time(tmp_path):
+    first = write_xlsx(tmp_path / "a.xlsx").read_bytes()
+    second = write_xlsx(tmp_path / "b.xlsx").read_bytes()
+    assert first == second
+    assert XLSX.read_bytes() == first, (
+        "The shipped workbook differs from what the YAML makes: run "
+        "`python -m datawithcare.official --xlsx book/telling-the-story/downloads/official-statistics-as-published.xlsx`"
+    )
+
+
+def test_workbook_shows_the_same_cells_as_the_csv_copy():
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(XLSX).active
+    grid = as_published_rows()
+    assert sheet.max_row == len(grid)
+    for row_cells, expected in zip(sheet.iter_rows(), grid, strict=True):
+        shown = []
+        for cell in row_cells:
+            if cell.value is None:
+                shown.append("")
+            elif isinstance(cell.value, int):
+                assert cell.number_format == "#,##0"
+                shown.append(f"{cell.value:,}")
+            else:
+                shown.append(cell.value)
+        assert shown == expected
+
+
+def test_numbers_are_written_as_given_not_as_floats():
+    text = (DATASETS / "official_uk_asylum_headlines.csv").read_text(encoding="utf-8")
+    assert ",111084," in text and ",40.6," in text
+    assert not re.search(r",\d+\.0,", text), "a whole number was written with .0"
+
+
+# -- sourced and labelled ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(EXTRACTS))
+def test_every_extract_has_a_datasheet_naming_its_source(name):
+    extract = EXTRACTS[name]
+    sheet = _datasheet(name)
+    for heading in ("Purpose", "How it was made", "must not be used for", "Sources"):
+        assert heading.lower() in sheet.lower(), f"{name}.md has no section about {heading!r}"
+    assert extract["source_url"] in sheet, f"{name}.md does not link the publisher's page"
+    assert extract["licence"].split(" (")[0] in sheet, f"{name}.md does not name the licence"
+    for word in re.findall(r"[A-Z][a-z]+", extract["publisher"])[:2]:
+        assert word in sheet, f"{name}.md does not name the publisher ({word})"
+
+
+@pytest.mark.parametrize("name", [n for n, e in EXTRACTS.items() if e["status"] == "published"])
+def test_every_published_figure_is_in_its_datasheet_with_its_source(name):
+    """A published figure must be traceable: the datasheet shows it beside a link."""
+    frame = extract_frames()[name]
+    sheet = _datasheet(name)
+    numeric = [c for c in frame.columns if c in {"usual_residents", "value"}]
+    assert numeric, f"{name}: no figure column found"
+    for value in frame[numeric[0]]:
+        shown = f"{value:,}" if float(value).is_integer() else f"{value}"
+        assert shown in sheet, f"{name}: the figure {shown} is not in its datasheet"
+    extract = EXTRACTS[name]
+    if name == "official_census_population":
+        assert set(frame["area_name"]) == set(extract["checked_against"]), (
+            "every area needs a page its figure was checked against"
+        )
+    else:
+        assert frame["source_url"].str.startswith("https://").all()
+
+
+def test_illustrative_figures_say_so_everywhere():
+    for name, extract in EXTRACTS.items():
+        frame = extract_frames()[name]
+        assert (frame["status"] == extract["status"]).all()
+        if extract["status"] != "illustrative":
+            continue
+        assert "illustrative" in name
+        assert "ILLUSTRATIVE" in extract["title"]
+        assert "not real figures" in _datasheet(name)
+        shipped = pd.read_csv(DATASETS / f"{name}.csv")
+        assert (shipped["status"] == "illustrative").all()
+    grid = as_published_rows()
+    assert "ILLUSTRATIVE" in grid[0][0] and "ILLUSTRATIVE" in grid[1][0]
+
+
+def test_sources_table_lists_every_extract():
+    sources = official_sources()
+    assert list(sources["file"]) == [f"{n}.csv" for n in EXTRACTS]
+    assert set(sources["status"]) == {"published", "illustrative"}
+    assert sources["source_url"].str.startswith("https://").all()
+
+
+# -- the messy copy holds the same facts as the tidy one ------------------------
+
+
+def _clean_independently(text: str) -> pd.DataFrame:
+    """Clean the messy copy without the lesson's code, to prove the two files agree."""
+    raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False)
+    start = raw.index[raw[0] == "Local authority"][0]
+    end = raw.index[raw[0].str.contains("total", case=False)][0]
+    body = raw.iloc[start + 1 : end].copy()
+    body.columns = ["area_name", "area_code", "d", "i", "s", "t"]
+    body["area_name"] = body["area_name"].str.replace(r"\s*\[.*\]$", "", regex=True)
+    for column in ["d", "i", "s", "t"]:
+        cleaned = body[column].str.replace(r"\s*\[[a-z]\]$", "", regex=True).str.replace(",", "")
+        body[column] = pd.to_numeric(cleaned.where(~body[column].str.fullmatch(r"\[[a-z]\]")), errors="raise")
+    return body.reset_index(drop=True)
+
+
+def test_cleaning_the_messy_copy_gives_the_tidy_extract():
+    messy = (DATASETS / "official_asylum_support_as_published.csv").read_text(encoding="utf-8")
+    cleaned = _clean_independently(messy)
+    tidy = pd.read_csv(DATASETS / "official_asylum_support_illustrative.csv")
+    assert cleaned["area_name"].tolist() == tidy["area_name"].tolist()
+    assert cleaned["area_code"].tolist() == tidy["area_code"].tolist()
+    for mine, theirs in zip(
+        ["d", "i", "s", "t"],
+        [
+            "dispersal_accommodation",
+            "initial_accommodation_and_hotels",
+            "subsistence_only",
+            "total_supported",
+        ],
+        strict=True,
+    ):
+        pd.testing.assert_series_equal(cleaned[mine], tidy[theirs], check_names=False, check_dtype=False)
+
+
+def test_messy_copy_has_the_problems_its_datasheet_promises():
+    text = (DATASETS / "official_asylum_support_as_published.csv").read_text(encoding="utf-8")
+    for problem in ("[c]", "[x]", "[note 3]", " [r]", '"1,393"', "London total", "Notes"):
+        assert problem in text, problem
+    rows = as_published_rows()
+    assert len({len(r) for r in rows}) == 1, (
+        "every row has the same number of cells, as a saved spreadsheet has"
+    )
+    assert all(any(cell for cell in row) for row in rows), "no empty rows (Frictionless rejects them)"
+
+
+def test_a_hidden_count_cannot_be_worked_out_from_its_total():
+    extract = EXTRACTS["official_asylum_support_illustrative"]
+    for row in extract["rows"]:
+        parts, total = row[2:5], row[5]
+        if any(isinstance(p, str) for p in parts):
+            assert isinstance(total, str), f"{row[1]}: a hidden cell with a shown total can be worked back"
+
+
+# -- the sector settings fit the organisation's data ---------------------------
+
+
+def test_comparison_areas_are_in_the_population_table_and_the_client_data():
+    settings = comparison_settings()
+    population = extract_frames()[settings["population_extract"]]
+    assert set(settings["areas"]) <= set(population["area_name"])
+    clients = load_dataset(settings["organisation_table"])
+    assert set(settings["areas"]) <= set(clients[settings["area_column"]].astype(str))
+    assert settings["status_value"] in set(clients[settings["status_column"]].astype(str))
+    assert settings["date_column"] in clients.columns
+    service = extract_frames()[settings["service_extract"]]
+    assert settings["service_column"] in service.columns
+
+
+# -- bad input gets a clear message ---------------------------------------------
+
+
+def _write(tmp_path: Path, change) -> Path:
+    data = yaml.safe_load(DEFAULT_OFFICIAL_PROFILE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "official.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["extracts"][0].pop("licence"), "has no licence"),
+        (lambda d: d["extracts"][0].update(status="maybe"), "use one of published, illustrative"),
+        (lambda d: d["extracts"][1].update(name="official_asylum_support"), "must say so in its name"),
+        (lambda d: d["extracts"][0]["rows"][0].pop(), "but the extract has"),
+        (lambda d: d["comparison"].update(population_extract="census"), "not an extract"),
+        (lambda d: d.pop("comparison"), "needs two sections"),
+    ],
+)
+def test_bad_yaml_is_explained(tmp_path, change, message):
+    with pytest.raises(OfficialProfileError, match=message):
+        load_official_profile(_write(tmp_path, change))
+
+
+def test_missing_file_and_broken_yaml(tmp_path):
+    with pytest.raises(OfficialProfileError, match="no official-statistics file"):
+        load_official_profile(tmp_path / "nowhere.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("extracts: [\n", encoding="utf-8")
+    with pytest.raises(OfficialProfileError, match="not valid YAML"):
+        load_official_profile(broken)
+
+
+def test_command_line(tmp_path, capsys):
+    assert main(["--out", str(tmp_path / "data"), "--xlsx", str(tmp_path / "t.xlsx")]) == 0
+    assert (tmp_path / "t.xlsx").exists()
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == sorted(official_file_names())
+    bad = _write(tmp_path, lambda d: d["extracts"][0].pop("rows"))
+    assert main(["--profile", str(bad), "--out", str(tmp_path / "other")]) == 2
+    assert "has no rows" in capsys.readouterr().err
+    assert not (tmp_path / "other").exists()
+    with pytest.raises(SystemExit):
+        main([])
+
+
+def test_texts_cover_every_file():
+    assert sorted(official_texts()) == sorted(official_file_names())
