@@ -372,10 +372,13 @@ def suppress_small_counts(
 def _protect(full: np.ndarray, hidden: np.ndarray, threshold: int) -> np.ndarray:
     """Secondary suppression and the interval audit, repeated until both pass."""
     hidden = hidden.copy()
-    # The order in which to pick a complementary cell: smallest non-zero
-    # count first, then zeros; hidden cells can never be picked.
+    # The order in which to pick a complementary cell: the smallest
+    # non-zero count first, then zeros, then totals (hiding a total tells
+    # the reader least and costs the user most); hidden cells never.
     big = np.iinfo(np.int64).max // 4
-    cost = np.where(full == 0, big // 2, full)
+    cost = np.where(full == 0, big // 8, full)
+    cost[-1, :] = cost[-1, :] + big // 4
+    cost[:, -1] = cost[:, -1] + big // 4
     safe: set[tuple[int, int]] = set()  # hiding more only widens a range, so a safe cell stays safe
     for _ in range(full.size + 1):
         _no_lonely_hidden(hidden, cost, big)
@@ -392,19 +395,27 @@ def _protect(full: np.ndarray, hidden: np.ndarray, threshold: int) -> np.ndarray
         if not failing:
             break
         masked_cost = np.where(hidden, big, cost)
+        # For each failing cell, the cheapest visible number in its row or column.
+        candidates = []
         for i, j in failing:
-            # The cheapest visible number in the cell's row or column.
             in_row, in_col = masked_cost[i, :], masked_cost[:, j]
-            if min(in_row.min(), in_col.min()) >= big:
-                pick = np.unravel_index(masked_cost.argmin(), masked_cost.shape)
-                if masked_cost[pick] >= big:  # pragma: no cover - everything is hidden already
-                    break
-            elif in_row.min() <= in_col.min():
-                pick = (i, int(in_row.argmin()))
+            if in_row.min() <= in_col.min():
+                candidates.append((in_row.min(), i, j, (i, int(in_row.argmin()))))
             else:
-                pick = (int(in_col.argmin()), j)
+                candidates.append((in_col.min(), i, j, (int(in_col.argmin()), j)))
+        candidates.sort()
+        if candidates[0][0] >= big:  # no failing cell has a visible number beside it
+            pick = np.unravel_index(masked_cost.argmin(), masked_cost.shape)
+            candidates = [(masked_cost[pick], -1, -1, pick)]
+        rows_done: set[int] = set()
+        cols_done: set[int] = set()
+        for price, i, j, pick in candidates:
+            # Cheapest first; one new hidden number per row and column, then audit again.
+            if price >= big or i in rows_done or j in cols_done or hidden[pick]:
+                continue
             hidden[pick] = True
-            masked_cost[pick] = big
+            rows_done.update({i, int(pick[0])})
+            cols_done.update({j, int(pick[1])})
     return hidden
 
 
