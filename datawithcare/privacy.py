@@ -6,10 +6,16 @@ can use them on your own data:
 
 * :func:`suppress_small_counts` hides small numbers in a table of counts,
   and hides more numbers where needed, so that nobody can work a hidden
-  number out from the totals;
+  number out from the totals, exactly or nearly;
+* :func:`hidden_cell_ranges` is the check a reader could make: the range
+  each hidden number could have, given what is published (interval audit);
+* :func:`group_disclosure` finds rows of a table in which everyone shares
+  one value;
 * :func:`round_to_base` rounds counts to the nearest 5 (or 10, ...);
 * :func:`k_anonymity` and :func:`l_diversity` measure how well a
-  person-level table hides each person in a crowd;
+  person-level table hides each person in a crowd, and
+  :func:`attribute_disclosure` shows what each group gives away about a
+  sensitive detail;
 * :func:`pseudonymise` replaces identifiers (phone numbers, client ids)
   with codes made with a secret key;
 * :func:`generalise_age` turns exact ages into age bands.
