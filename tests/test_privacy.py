@@ -330,10 +330,10 @@ def test_hidden_cell_ranges_bad_input():
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(values=count_tables, threshold=st.integers(min_value=2, max_value=12))
-def test_property_no_hidden_number_can_be_worked_out(values, threshold):
+@given(values=count_tables, threshold=st.integers(min_value=2, max_value=12), zeros=st.booleans())
+def test_property_no_hidden_number_can_be_worked_out(values, threshold, zeros):
     table = pd.DataFrame(values, columns=[f"issue {j}" for j in range(values.shape[1])])
-    result = suppress_small_counts(table, threshold=threshold)
+    result = suppress_small_counts(table, threshold=threshold, suppress_zeros=zeros)
     for (i, j), (low, high) in independent_ranges(result).items():
         assert high - low >= threshold, (
             f"cell {(i, j)} is pinned between {low:g} and {high:g} by the published numbers"
