@@ -830,3 +830,29 @@ def test_public_names_at_top_level():
     ]:
         assert name in datawithcare.__all__
         assert getattr(datawithcare, name) is getattr(datawithcare.privacy, name)
+
+
+# --------------------------------------------------------------------------
+# On the shipped data, as the lessons use it
+# --------------------------------------------------------------------------
+
+
+def test_shipped_table_of_lesson_8a_passes_the_interval_audit():
+    clients = datawithcare.load_dataset("clients")
+    top = clients["borough"].value_counts().head(6).index
+    area = clients["borough"].astype(str).where(clients["borough"].isin(top), "Other London boroughs")
+    protected = suppress_small_counts(pd.crosstab(area, clients["immigration_status"]), threshold=10)
+    ranges = independent_ranges(protected)
+    assert ranges, "the shipped table has small counts to hide"
+    assert min(high - low for low, high in ranges.values()) >= 10
+
+
+def test_shipped_releases_attribute_check():
+    keys = ["age_band", "gender", "nationality_group", "sub_region", "arrival_period"]
+    safe = attribute_disclosure(datawithcare.load_dataset("safe_release"), keys, "immigration_status")
+    assert safe["people"].min() >= 5
+    assert safe["different_values"].min() >= 2
+    assert safe["largest_share"].max() <= 0.75
+    careless = datawithcare.load_dataset("careless_release")
+    exact = attribute_disclosure(careless, ["age", "gender", "nationality", "borough"], "immigration_status")
+    assert (exact["largest_share"] == 1).sum() > 100, "the careless release gives many statuses away"
