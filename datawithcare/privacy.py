@@ -6,10 +6,16 @@ can use them on your own data:
 
 * :func:`suppress_small_counts` hides small numbers in a table of counts,
   and hides more numbers where needed, so that nobody can work a hidden
-  number out from the totals;
+  number out from the totals, exactly or nearly;
+* :func:`hidden_cell_ranges` is the check a reader could make: the range
+  each hidden number could have, given what is published (interval audit);
+* :func:`group_disclosure` finds rows of a table in which everyone shares
+  one value;
 * :func:`round_to_base` rounds counts to the nearest 5 (or 10, ...);
 * :func:`k_anonymity` and :func:`l_diversity` measure how well a
-  person-level table hides each person in a crowd;
+  person-level table hides each person in a crowd, and
+  :func:`attribute_disclosure` shows what each group gives away about a
+  sensitive detail;
 * :func:`pseudonymise` replaces identifiers (phone numbers, client ids)
   with codes made with a secret key;
 * :func:`generalise_age` turns exact ages into age bands.
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -28,6 +35,17 @@ import pandas as pd
 
 #: Keys shorter than this (in bytes) are refused by :func:`pseudonymise`.
 MIN_KEY_BYTES = 16
+
+#: Keys with fewer characters than this outside words, repeats and
+#: sequences (or with more than half of them in such patterns) are refused.
+MIN_KEY_RANDOM = 12
+
+#: Keys with fewer different characters than this are refused by :func:`pseudonymise`.
+MIN_KEY_DIFFERENT = 10
+
+#: Answers that are not a real value of a sensitive column: they never count
+#: as one more value in :func:`l_diversity` and :func:`attribute_disclosure`.
+NOT_A_VALUE: tuple[str, ...] = ("Prefer not to say",)
 
 #: The label of the added total row and column.
 TOTAL_LABEL = "Total"
@@ -61,16 +79,22 @@ def _check_frame(data: object, what: str = "data") -> pd.DataFrame:
 
 
 def _column_list(columns: object, argument: str) -> list[Hashable]:
-    if isinstance(columns, str):
-        return [columns]
-    if isinstance(columns, pd.Index):
+    if isinstance(columns, pd.Index | np.ndarray):
         columns = list(columns)
-    if not isinstance(columns, Sequence) or isinstance(columns, bytes):
+    if isinstance(columns, list | tuple):
+        names = list(columns)
+    elif columns is None or isinstance(columns, set | frozenset | dict | pd.Series | pd.DataFrame | bytes):
         raise TypeError(
             f"{argument} must be a column name or a list of column names, "
             f"for example ['age', 'gender']; you gave a {type(columns).__name__}."
         )
-    names = list(columns)
+    elif isinstance(columns, Hashable):
+        names = [columns]  # one column name: text, or a number such as 0
+    else:
+        raise TypeError(
+            f"{argument} must be a column name or a list of column names, "
+            f"for example ['age', 'gender']; you gave a {type(columns).__name__}."
+        )
     if not names:
         raise ValueError(f"{argument} is empty. Name at least one column, for example ['age', 'gender'].")
     repeated = sorted({str(n) for n in names if names.count(n) > 1})
@@ -139,6 +163,134 @@ def _margin_labels(labels: pd.Index) -> list[str]:
     return [str(x) for x in labels if str(x).strip().lower() in _MARGIN_LABELS]
 
 
+def _full_table(inner: np.ndarray) -> np.ndarray:
+    """Return the counts with a total column and a total row added."""
+    n_rows, n_cols = inner.shape
+    full = np.zeros((n_rows + 1, n_cols + 1), dtype=np.int64)
+    full[:n_rows, :n_cols] = inner
+    full[:n_rows, n_cols] = inner.sum(axis=1)
+    full[n_rows, :n_cols] = inner.sum(axis=0)
+    full[n_rows, n_cols] = inner.sum()
+    return full
+
+
+def _ranges(values: np.ndarray, hidden: np.ndarray, cells: list[tuple[int, int]]) -> dict:
+    """The smallest and largest value each hidden cell can take, given what is shown.
+
+    ``values`` is a full table whose last row and last column are the
+    totals; ``hidden`` marks the hidden cells. Every row adds up to its
+    total and every column to its total, and no count is below 0. Each
+    hidden cell is a variable of a small linear programme (scipy's
+    ``linprog``): minimise it, then maximise it. A two-way table with its
+    totals is a "transportation" problem, whose corners are whole
+    numbers, so these bounds are the exact whole-number bounds.
+    """
+    from scipy.optimize import linprog
+
+    where = np.argwhere(hidden)
+    number = {(int(i), int(j)): k for k, (i, j) in enumerate(where)}
+    n_rows, n_cols = values.shape
+    shown = np.where(hidden, 0, values)
+    rows_eq, rhs = [], []
+    # Row i: its cells add up to its total (last column); column j the same.
+    lines = [[(i, j) for j in range(n_cols - 1)] + [(i, n_cols - 1)] for i in range(n_rows)]
+    lines += [[(i, j) for i in range(n_rows - 1)] + [(n_rows - 1, j)] for j in range(n_cols)]
+    for line in lines:
+        signs = [1.0] * (len(line) - 1) + [-1.0]
+        if not any(hidden[c] for c in line):
+            continue
+        row = np.zeros(len(where))
+        constant = 0.0
+        for cell, sign in zip(line, signs, strict=True):
+            if hidden[cell]:
+                row[number[cell]] += sign
+            else:
+                constant += sign * shown[cell]
+        rows_eq.append(row)
+        rhs.append(-constant)
+    a_eq = np.array(rows_eq) if rows_eq else None
+    b_eq = np.array(rhs) if rows_eq else None
+    result = {}
+    for cell in cells:
+        k = number[cell]
+        if a_eq is None:
+            result[cell] = (0.0, np.inf)
+            continue
+        objective = np.zeros(len(where))
+        bounds = []
+        for sense in (1.0, -1.0):
+            objective[k] = sense
+            answer = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            if answer.status == 3:  # unbounded: only possible when maximising
+                bounds.append(np.inf)
+            elif answer.status != 0:  # pragma: no cover - the true table is always a solution
+                raise RuntimeError(f"The interval audit could not be solved: {answer.message}")
+            else:
+                bounds.append(sense * answer.fun)
+        result[cell] = (round(bounds[0], 6), round(bounds[1], 6) if np.isfinite(bounds[1]) else np.inf)
+    return result
+
+
+def _is_total_label(label: object) -> bool:
+    first = label[0] if isinstance(label, tuple) and label else label
+    return str(first).strip().lower() in _MARGIN_LABELS
+
+
+def hidden_cell_ranges(table: pd.DataFrame) -> pd.DataFrame:
+    """For every hidden number in a published table, the range a reader can work out.
+
+    ``table`` is a table as published, with a total row and a total
+    column at the end (as :func:`suppress_small_counts` makes it), in which
+    hidden numbers are missing. A reader knows that every row adds up to
+    its total, every column adds up to its total and no count is below 0.
+    From that alone, each hidden number lies between a smallest and a
+    largest possible value. This function works both out (an *interval
+    audit*, done with a small linear programme from scipy).
+
+    If ``lowest`` equals ``highest``, the hidden number is not hidden at
+    all: anyone can work it out. If the two are close, the reader knows
+    it nearly. Run this on the table *before* rounding: rounding only
+    makes the reader less sure.
+
+    Returns one row per hidden number, with columns ``row``, ``column``,
+    ``lowest``, ``highest`` and ``width`` (``highest - lowest``; ``inf``
+    when nothing limits it), narrowest first.
+
+    >>> counts = pd.DataFrame({"Housing": [12, 3], "Benefits": [20, 15]}, index=["Hackney", "Newham"])
+    >>> hidden_cell_ranges(suppress_small_counts(counts))["width"].tolist()
+    [15.0, 15.0, 15.0, 15.0]
+    """
+    table = _check_frame(table, "The table")
+    if not (_is_total_label(table.index[-1]) and _is_total_label(table.columns[-1])):
+        raise ValueError(
+            "The table needs a total row and a total column at the end, called 'Total', as "
+            "suppress_small_counts makes it. Without any totals, a reader cannot work out a "
+            "hidden number from the others; but check that no total is published elsewhere."
+        )
+    not_numeric = _non_numeric_columns(table)
+    if not_numeric:
+        raise ValueError(
+            "Every cell must be a number or missing (hidden). These columns are not numbers: "
+            f"{', '.join(map(repr, not_numeric))}. Run the check before you replace hidden numbers with '[c]'."
+        )
+    values = table.to_numpy(dtype="float64", na_value=np.nan)
+    hidden = np.isnan(values)
+    cells = [(int(i), int(j)) for i, j in np.argwhere(hidden)]
+    found = _ranges(np.nan_to_num(values), hidden, cells)
+    rows = [
+        {
+            "row": table.index[i],
+            "column": table.columns[j],
+            "lowest": found[(i, j)][0],
+            "highest": found[(i, j)][1],
+        }
+        for i, j in cells
+    ]
+    report = pd.DataFrame(rows, columns=["row", "column", "lowest", "highest"])
+    report["width"] = report["highest"] - report["lowest"]
+    return report.sort_values("width", kind="stable").reset_index(drop=True)
+
+
 def suppress_small_counts(
     table: pd.DataFrame,
     threshold: int = 10,
@@ -156,18 +308,30 @@ def suppress_small_counts(
        Zeros stay visible unless ``suppress_zeros=True``.
     2. **Secondary suppression** (only with ``totals=True``). A "Total"
        row and column are added, worked out from the original counts.
-       If a row or column would then have exactly one hidden number,
-       anyone could subtract the visible numbers from the total and find
-       it. So the smallest visible number in that row or column is
-       hidden too, and this repeats until no row or column has exactly
-       one hidden number. Totals below the threshold are hidden as well.
+       Totals below the threshold are hidden as well. If a row or column
+       has exactly one hidden number, anyone could subtract the visible
+       numbers from the total and find it, so the smallest visible number
+       in that row or column is hidden too.
+    3. **Interval audit** (only with ``totals=True``). Two hidden numbers
+       in a row are not always enough: hidden numbers that close on
+       themselves (a 2 x 2 block, say) can still be worked out, exactly or
+       nearly, by adding and subtracting rows and columns. So for every
+       hidden number the function works out the smallest and the largest
+       value a reader could deduce from everything shown (see
+       :func:`hidden_cell_ranges`). **The rule:** every hidden number must
+       have a possible range at least ``threshold`` wide (``highest -
+       lowest >= threshold``). Then a hidden small count could just as
+       well be 0 or ``threshold`` or more, and the reader cannot tell. If
+       a hidden number fails the rule, the smallest visible number in its
+       row or column is hidden too, and steps 2 and 3 repeat until every
+       hidden number passes.
 
     With ``totals=False`` only step 1 is done. Use it only if you will
     never publish any total of the table, anywhere.
 
-    This is the usual row-and-column check. It does not try every way
-    of combining rows and columns; for official statistics, specialist
-    tools such as tau-ARGUS do a fuller check.
+    For official statistics, specialist tools such as tau-ARGUS choose
+    the extra numbers to hide more cleverly (they hide less); this
+    function hides more than it needs to rather than too little.
 
     Returns a new table of whole numbers in which hidden cells are
     missing (``<NA>``). To print it, for example
@@ -204,21 +368,66 @@ def suppress_small_counts(
         result = pd.DataFrame(inner, index=table.index.copy(), columns=table.columns.copy()).astype("Int64")
         return result.mask(hidden)
 
-    n_rows, n_cols = inner.shape
-    full = np.zeros((n_rows + 1, n_cols + 1), dtype=np.int64)
-    full[:n_rows, :n_cols] = inner
-    full[:n_rows, n_cols] = inner.sum(axis=1)
-    full[n_rows, :n_cols] = inner.sum(axis=0)
-    full[n_rows, n_cols] = inner.sum()
-    hidden = is_small(full)
+    full = _full_table(inner)
+    hidden = _protect(full, is_small(full), threshold)
+    result = pd.DataFrame(full, index=_with_total(table.index), columns=_with_total(table.columns))
+    result = result.astype("Int64")
+    return result.mask(hidden)
 
-    # The order in which to pick a complementary cell: smallest non-zero
-    # count first, then zeros; hidden cells can never be picked.
+
+def _protect(full: np.ndarray, hidden: np.ndarray, threshold: int) -> np.ndarray:
+    """Secondary suppression and the interval audit, repeated until both pass."""
+    hidden = hidden.copy()
+    # The order in which to pick a complementary cell: the smallest
+    # non-zero count first, then zeros, then totals (hiding a total tells
+    # the reader least and costs the user most); hidden cells never.
     big = np.iinfo(np.int64).max // 4
-    cost = np.where(full == 0, big // 2, full)
-    # Every row and every column of the full table (inner cells plus its
-    # total) adds up, so each one is a line to protect.
-    for _ in range(full.size):
+    cost = np.where(full == 0, big // 8, full)
+    cost[-1, :] = cost[-1, :] + big // 4
+    cost[:, -1] = cost[:, -1] + big // 4
+    safe: set[tuple[int, int]] = set()  # hiding more only widens a range, so a safe cell stays safe
+    for _ in range(full.size + 1):
+        _no_lonely_hidden(hidden, cost, big)
+        todo = [(int(i), int(j)) for i, j in np.argwhere(hidden) if (int(i), int(j)) not in safe]
+        if not todo:
+            break
+        found = _ranges(full, hidden, todo)
+        failing = []
+        for cell, (low, high) in found.items():
+            if high - low >= threshold:
+                safe.add(cell)
+            else:
+                failing.append(cell)
+        if not failing:
+            break
+        masked_cost = np.where(hidden, big, cost)
+        # For each failing cell, the cheapest visible number in its row or column.
+        candidates = []
+        for i, j in failing:
+            in_row, in_col = masked_cost[i, :], masked_cost[:, j]
+            if in_row.min() <= in_col.min():
+                candidates.append((in_row.min(), i, j, (i, int(in_row.argmin()))))
+            else:
+                candidates.append((in_col.min(), i, j, (int(in_col.argmin()), j)))
+        candidates.sort()
+        if candidates[0][0] >= big:  # no failing cell has a visible number beside it
+            pick = np.unravel_index(masked_cost.argmin(), masked_cost.shape)
+            candidates = [(masked_cost[pick], -1, -1, pick)]
+        rows_done: set[int] = set()
+        cols_done: set[int] = set()
+        for price, i, j, pick in candidates:
+            # Cheapest first; one new hidden number per row and column, then audit again.
+            if price >= big or i in rows_done or j in cols_done or hidden[pick]:
+                continue
+            hidden[pick] = True
+            rows_done.update({i, int(pick[0])})
+            cols_done.update({j, int(pick[1])})
+    return hidden
+
+
+def _no_lonely_hidden(hidden: np.ndarray, cost: np.ndarray, big: int) -> None:
+    """Hide more until no row or column has exactly one hidden number (in place)."""
+    for _ in range(hidden.size):
         changed = False
         for axis in (1, 0):
             exactly_one = hidden.sum(axis=axis) == 1
@@ -234,10 +443,6 @@ def suppress_small_counts(
             changed = True
         if not changed:
             break
-
-    result = pd.DataFrame(full, index=_with_total(table.index), columns=_with_total(table.columns))
-    result = result.astype("Int64")
-    return result.mask(hidden)
 
 
 def _with_total(labels: pd.Index) -> pd.Index:
@@ -365,11 +570,41 @@ def k_anonymity(
     return int(sizes.iloc[0]), sizes
 
 
+def _normal(value: object) -> str:
+    return str(value).strip().casefold()
+
+
+def _known(column: pd.Series, not_values: Sequence[object]) -> np.ndarray:
+    """True where the column holds a real value: not missing, and not in ``not_values``."""
+    known = column.notna().to_numpy(dtype=bool, copy=True)
+    wanted = {_normal(v) for v in not_values}
+    if not wanted:
+        return known
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        candidates = list(column.cat.categories)
+    else:
+        candidates = list(pd.unique(column.dropna()))
+    bad = [v for v in candidates if _normal(v) in wanted]
+    if bad:
+        known &= ~column.isin(bad).to_numpy(dtype=bool)
+    return known
+
+
+def _check_not_values(not_values: object) -> tuple:
+    if isinstance(not_values, str) or not isinstance(not_values, Sequence | set | frozenset):
+        raise TypeError(
+            "not_values must be a list of answers that are not real values, for example "
+            f"['Prefer not to say']; you gave a {type(not_values).__name__}."
+        )
+    return tuple(not_values)
+
+
 def l_diversity(
     data: pd.DataFrame,
     quasi_identifiers: str | Sequence[Hashable],
     sensitive: str | Sequence[Hashable],
     *,
+    not_values: Sequence[object] = NOT_A_VALUE,
     class_values: bool = False,
 ) -> int | tuple[int, pd.Series]:
     """Return l: the fewest different sensitive values found in any group.
@@ -381,17 +616,24 @@ def l_diversity(
     column has; l is the smallest of these counts. l = 1 means some
     group shares one sensitive value, which then leaks.
 
+    Only real values count. A missing value is not a value, and nor is
+    an answer in ``not_values`` ("Prefer not to say" unless you say
+    otherwise; matched without minding case or spaces): four people on
+    one route and one who preferred not to say are a group with l = 1.
+    A group in which nobody has a real value gets 0.
+
     With several sensitive columns, each is counted and the smallest
     count is used. With ``class_values=True`` you get ``(l, values)``,
     where ``values`` has the count for each class, smallest first.
 
-    >>> people = pd.DataFrame({"age_band": ["20-29"] * 3, "status": ["Refugee status"] * 3})
+    >>> people = pd.DataFrame({"age_band": ["20-29"] * 3, "status": ["Refugee status"] * 2 + ["Prefer not to say"]})
     >>> l_diversity(people, "age_band", "status")
     1
     """
     data = _check_frame(data, "The table")
     names = _column_list(quasi_identifiers, "quasi_identifiers")
     sensitive_names = _column_list(sensitive, "sensitive")
+    not_values = _check_not_values(not_values)
     _check_columns(data, names, "quasi-identifiers")
     _check_columns(data, sensitive_names, "sensitive columns")
     both = [n for n in sensitive_names if n in names]
@@ -400,30 +642,203 @@ def l_diversity(
             f"{', '.join(map(repr, both))} cannot be both a quasi-identifier and a sensitive column."
         )
     if not class_values:
-        class_keys, n_classes = _group_keys(data, names)
+        class_keys, _ = _group_keys(data, names)
+        class_ids, classes = pd.factorize(class_keys)
+        n_classes = len(classes)
         smallest = []
         for column in sensitive_names:
+            real = _known(data[column], not_values)
             values, n_values = _codes(data[column])
-            pairs = class_keys * n_values + values
+            pairs = class_ids[real].astype(np.int64) * n_values + values[real]
             if n_classes * n_values <= 4 * len(pairs) + 1024:
-                seen = np.flatnonzero(np.bincount(pairs))
+                seen = np.flatnonzero(np.bincount(pairs, minlength=0))
             else:
                 seen = np.unique(pairs)
-            smallest.append(_smallest_count(seen // n_values, n_classes))
+            per_class = np.bincount(seen // n_values, minlength=n_classes)
+            smallest.append(int(per_class.min()))
         return min(smallest)
+    all_classes = data.groupby(names, dropna=False, observed=True, sort=False).size().index
     per_column = []
     for column in sensitive_names:
-        distinct = data[[*names, column]].drop_duplicates()
-        per_column.append(distinct.groupby(names, dropna=False, observed=True, sort=False).size())
+        real = data[_known(data[column], not_values)]
+        distinct = real[[*names, column]].drop_duplicates()
+        counts = distinct.groupby(names, dropna=False, observed=True, sort=False).size()
+        per_column.append(counts.reindex(all_classes, fill_value=0))
     counts = pd.concat(per_column, axis=1).min(axis=1) if len(per_column) > 1 else per_column[0]
-    counts = counts.rename("different_values").sort_values(kind="stable")
+    counts = counts.rename("different_values").astype(np.int64).sort_values(kind="stable")
     ell = int(counts.iloc[0])
-    return (ell, counts) if class_values else ell
+    return ell, counts
+
+
+def attribute_disclosure(
+    data: pd.DataFrame,
+    quasi_identifiers: str | Sequence[Hashable],
+    sensitive: Hashable,
+    *,
+    not_values: Sequence[object] = NOT_A_VALUE,
+) -> pd.DataFrame:
+    """For each group of people who look the same, how much it gives away about ``sensitive``.
+
+    k-anonymity stops an intruder finding a person's *row*; this checks
+    what they learn about the person anyway, once they know which group
+    the person is in (attribute disclosure). One row per equivalence
+    class, with:
+
+    * ``people``: how many people are in the group;
+    * ``known``: how many of them have a real value (not missing and not
+      in ``not_values``, which is "Prefer not to say" unless you say
+      otherwise);
+    * ``different_values``: how many different real values the group has
+      (l-diversity counts these; l is the smallest);
+    * ``most_common`` and ``largest_share``: the most common real value
+      and its share of the people with a real value. A share of 0.9 means
+      an intruder who places someone in this group can guess their value
+      and be right 9 times in 10. People who did not answer do not lower
+      the share: they probably have the same mix of values as the others.
+      (This cap on the largest share is called (alpha, k)-anonymity.)
+
+    Riskiest groups come first. A release is safe for the sensitive
+    column only if every group has at least two different real values
+    *and* no value has too big a share: agree your limit (this course
+    uses 0.75, three people in four) before you look.
+
+    >>> people = pd.DataFrame({"band": ["20-29"] * 4, "status": ["Refugee status"] * 3 + ["Undocumented"]})
+    >>> report = attribute_disclosure(people, "band", "status")
+    >>> int(report["different_values"].min()), float(report["largest_share"].max())
+    (2, 0.75)
+    """
+    data = _check_frame(data, "The table")
+    names = _column_list(quasi_identifiers, "quasi_identifiers")
+    sensitive_names = _column_list(sensitive, "sensitive")
+    if len(sensitive_names) != 1:
+        raise ValueError("attribute_disclosure checks one sensitive column at a time; call it once for each.")
+    column = sensitive_names[0]
+    not_values = _check_not_values(not_values)
+    _check_columns(data, names, "quasi-identifiers")
+    _check_columns(data, [column], "sensitive columns")
+    if column in names:
+        raise ValueError(f"{column!r} cannot be both a quasi-identifier and a sensitive column.")
+    groups = data.groupby(names, dropna=False, observed=True, sort=False)
+    people = groups.size().rename("people")
+    real = data[_known(data[column], not_values)]
+    value_counts = real.groupby([*names, column], dropna=False, observed=True, sort=False).size()
+    report = pd.DataFrame({"people": people})
+    if len(value_counts):
+        by_class = value_counts.groupby(level=list(range(len(names))), sort=False, dropna=False)
+        top = value_counts.sort_values(ascending=False, kind="stable").groupby(
+            level=list(range(len(names))), sort=False, dropna=False
+        )
+        firsts = top.head(1)
+        most_common = pd.Series(
+            firsts.index.get_level_values(len(names)), index=firsts.index.droplevel(len(names))
+        )
+        most_people = pd.Series(firsts.to_numpy(), index=most_common.index)
+        report["known"] = by_class.sum().reindex(report.index, fill_value=0)
+        report["different_values"] = by_class.size().reindex(report.index, fill_value=0)
+        report["most_common"] = most_common.reindex(report.index)
+        report["most_common_people"] = most_people.reindex(report.index, fill_value=0)
+    else:
+        report["known"] = 0
+        report["different_values"] = 0
+        report["most_common"] = None
+        report["most_common_people"] = 0
+    report[["known", "different_values", "most_common_people"]] = report[
+        ["known", "different_values", "most_common_people"]
+    ].astype(np.int64)
+    report["largest_share"] = (
+        report["most_common_people"] / report["known"].where(report["known"] > 0)
+    ).round(4)
+    order = report.assign(_share=report["largest_share"].fillna(-1.0)).sort_values(
+        ["_share", "different_values", "people"], ascending=[False, True, True], kind="stable"
+    )
+    return order.drop(columns="_share")
+
+
+def group_disclosure(
+    table: pd.DataFrame,
+    *,
+    not_values: Sequence[object] = NOT_A_VALUE,
+) -> pd.DataFrame:
+    """Find the rows of a table of counts in which everyone is in one column.
+
+    If every client from one borough has the same immigration status,
+    the table tells anyone who knows a client from that borough their
+    status, however big the count is. This is called *group disclosure*,
+    and hiding small numbers does not stop it: group the columns (or the
+    rows) more, or leave the row out.
+
+    ``table`` is a table of counts before suppression, for example
+    ``pd.crosstab(area, clients["immigration_status"])``, with the
+    sensitive detail in the columns (use ``table.T`` for the other way
+    round). Columns in ``not_values`` ("Prefer not to say" unless you say
+    otherwise) are not counted, and nor are "Total" rows and columns.
+
+    Returns one row per problem: ``row``, ``column`` (the value everyone
+    shares) and ``people``. An empty result means no row gives its
+    people away in this way.
+
+    >>> counts = pd.DataFrame({"Refugee status": [12, 30], "Ukraine scheme": [0, 8]}, index=["Brent", "Newham"])
+    >>> group_disclosure(counts)
+         row          column  people
+    0  Brent  Refugee status      12
+    """
+    if isinstance(table, pd.Series):
+        table = table.to_frame()
+    table = _check_frame(table, "The table")
+    not_values = _check_not_values(not_values)
+    wanted = {_normal(v) for v in not_values}
+    keep_rows = [label for label in table.index if not _is_total_label(label)]
+    keep_cols = [
+        label for label in table.columns if not _is_total_label(label) and _normal(label) not in wanted
+    ]
+    if not keep_cols:
+        raise ValueError("The table has no columns of real values to check.")
+    inner = table.loc[keep_rows, keep_cols]
+    counts = _counts_matrix(inner)
+    row_people = counts.sum(axis=1)
+    full = (counts == row_people[:, None]) & (row_people[:, None] > 0)
+    rows, cols = np.nonzero(full)
+    return pd.DataFrame(
+        {
+            "row": [inner.index[i] for i in rows],
+            "column": [inner.columns[j] for j in cols],
+            "people": counts[rows, cols].astype(np.int64),
+        }
+    )
 
 
 # --------------------------------------------------------------------------
 # Pseudonymisation and generalisation
 # --------------------------------------------------------------------------
+
+
+_WORD = re.compile(r"[A-Z]?[a-z]{4,}")
+_VOWELS = set("aeiouyAEIOUY")
+
+
+def _predictable(text: str) -> int:
+    """How many characters of ``text`` are in a pattern that people use and guessers try.
+
+    The patterns: words (four small letters or more, perhaps after a
+    capital, with a vowel and with a letter after "f", so that the
+    letters a-f of a random hexadecimal key never count), the same
+    character four times or more ("aaaa", "1111"), and runs of four or
+    more characters that go up or down by one ("1234", "abcd", "9876").
+    """
+    marked = np.zeros(len(text), dtype=bool)
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if _VOWELS & set(word) and any(c.lower() > "f" for c in word):
+            marked[match.start() : match.end()] = True
+    codes = [ord(c) for c in text]
+    for step in (0, 1, -1):
+        start = 0
+        for i in range(1, len(codes) + 1):
+            if i == len(codes) or codes[i] - codes[i - 1] != step:
+                if i - start >= 4:
+                    marked[start:i] = True
+                start = i
+    return int(marked.sum())
 
 
 def _key_bytes(key: object) -> bytes:
@@ -447,6 +862,20 @@ def _key_bytes(key: object) -> bytes:
             f"The secret key is too short ({len(raw)} characters); use at least {MIN_KEY_BYTES}, "
             "so that nobody can guess it. " + _KEY_HELP
         )
+    text = raw.decode("latin-1")
+    if len(set(text)) < MIN_KEY_DIFFERENT:
+        raise ValueError(
+            f"The secret key is too easy to guess: it uses only {len(set(text))} different characters "
+            f"(a key needs at least {MIN_KEY_DIFFERENT}). " + _KEY_HELP
+        )
+    patterned = _predictable(text)
+    if patterned * 2 > len(text) or len(text) - patterned < MIN_KEY_RANDOM:
+        raise ValueError(
+            "The secret key is too easy to guess: it is made of words, repeated characters or "
+            f"sequences such as 1234 ({patterned} of its {len(text)} characters are part of such a "
+            "pattern). People think up keys that other people can guess, such as the charity's "
+            "name and the year: let the computer make the key. " + _KEY_HELP
+        )
     return raw
 
 
@@ -463,16 +892,29 @@ def pseudonymise(
     code back into the value, even by trying every possible phone number.
     With a different key, the codes are completely different.
 
-    Keep the key secret: whoever has it can recreate the codes, so the
-    result is still personal data for you (it is *pseudonymised*, not
-    anonymous). There is no default key on purpose.
+    Keep the key secret: whoever has it can recreate the codes, and can
+    undo them by making the code of every possible value (a phone number
+    has only so many). So the result is still personal data for you (it
+    is *pseudonymised*, not anonymous), and sending the key with the
+    codes, or to a partner, is sending personal data. To link with a
+    partner, let a trusted third party hold the key. Use a new key for
+    each release: codes made with the same key link the releases to
+    each other. There is no default key on purpose.
+
+    The key must be made by a computer, for example with
+    ``secrets.token_hex(32)``. A key a person thinks up is refused: one
+    shorter than 16 characters, one with fewer than 10 different
+    characters, and one made mostly of words, repeated characters or
+    sequences such as "1234" (more than half of it, or all but 12
+    characters), such as ``"password12345678"`` or the charity's name
+    and the year.
 
     Clean values first: ``"07700 900123"`` and ``"07700900123"`` are
     different text and give different codes, and so do the numbers
     ``12345`` and ``12345.0``. Missing values stay missing.
     ``length`` keeps only the first characters of each code (at least 8).
 
-    >>> pseudonymise(pd.Series(["C00001"]), key="a-long-secret-key-from-a-file", length=12).str.len().tolist()
+    >>> pseudonymise(pd.Series(["C00001"]), key="9f2c4e7a1b8d6f3e0a5c2b9d", length=12).str.len().tolist()
     [12]
     """
     raw_key = _key_bytes(key)
@@ -582,6 +1024,10 @@ def generalise_age(
 
 __all__ = [
     "MIN_KEY_BYTES",
+    "NOT_A_VALUE",
+    "attribute_disclosure",
+    "group_disclosure",
+    "hidden_cell_ranges",
     "generalise_age",
     "k_anonymity",
     "l_diversity",

@@ -527,6 +527,16 @@ def check_linkage(tables: dict[str, pd.DataFrame], profile: dict) -> None:
     sizes = safe.groupby(SAFE_QI, observed=True).size()
     assert sizes.min() >= profile["releases"]["k"] >= 5
     assert len(safe) > 0.75 * len(careless), "suppression should remove only a minority of rows"
+    # ... and it does not give a status away: in every group, at least l different real
+    # statuses ("Prefer not to say" is not one), and no status above max_share of those who gave one.
+    limits = profile["releases"]
+    real = safe[~safe["immigration_status"].astype(str).isin(limits["not_a_status"])]
+    assert "Prefer not to say" in limits["not_a_status"]
+    per_group = real.groupby(SAFE_QI, observed=True)["immigration_status"]
+    distinct = per_group.nunique().reindex(sizes.index, fill_value=0)
+    assert distinct.min() >= limits["l"] >= 2, "a group of the safe release shares one status"
+    largest = per_group.agg(lambda s: s.value_counts().max() / len(s))
+    assert largest.max() <= limits["max_share"] <= 0.75, "one status is too common in a group"
     assert not set(QI[:1] + QI[2:]) & set(safe.columns)  # no exact age, nationality or borough to join on
     # The intruder generalises the newsletter the same way and tries again.
     rel = profile["releases"]

@@ -19,11 +19,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from scipy.optimize import linprog
 
 import datawithcare
 from datawithcare.privacy import (
     MIN_KEY_BYTES,
+    attribute_disclosure,
     generalise_age,
+    group_disclosure,
+    hidden_cell_ranges,
     k_anonymity,
     l_diversity,
     pseudonymise,
@@ -204,6 +208,138 @@ def test_property_without_totals_hides_exactly_the_small_counts(values, threshol
     assert (result.isna().to_numpy() == expected_hidden).all()
 
 
+def independent_ranges(result: pd.DataFrame) -> dict[tuple[int, int], tuple[float, float]]:
+    """What a reader can work out about each hidden cell, from the published table alone.
+
+    One variable for every cell of the table (totals included); shown
+    cells are fixed by their bounds; every row and every column adds up
+    to its total. Written apart from the helper's own audit.
+    """
+    shown = result.to_numpy(dtype="float64", na_value=np.nan)
+    n_rows, n_cols = shown.shape
+    size = n_rows * n_cols
+
+    def var(i: int, j: int) -> int:
+        return i * n_cols + j
+
+    a_eq, b_eq = [], []
+    for i in range(n_rows):
+        row = np.zeros(size)
+        for j in range(n_cols - 1):
+            row[var(i, j)] = 1
+        row[var(i, n_cols - 1)] = -1
+        a_eq.append(row)
+        b_eq.append(0)
+    for j in range(n_cols):
+        col = np.zeros(size)
+        for i in range(n_rows - 1):
+            col[var(i, j)] = 1
+        col[var(n_rows - 1, j)] = -1
+        a_eq.append(col)
+        b_eq.append(0)
+    bounds = [(0, None) if np.isnan(v) else (v, v) for v in shown.ravel()]
+    ranges = {}
+    for i, j in np.argwhere(np.isnan(shown)):
+        c = np.zeros(size)
+        c[var(i, j)] = 1
+        low = linprog(c, A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs")
+        high = linprog(-c, A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs")
+        assert low.status == 0, "the true table is a solution, so the minimum exists"
+        ranges[(int(i), int(j))] = (low.fun, np.inf if high.status == 3 else -high.fun)
+    return ranges
+
+
+def old_row_and_column_rule(values: np.ndarray, threshold: int) -> pd.DataFrame:
+    """What the helper used to publish: hide small counts, then partners until no line has one hidden."""
+    full = np.zeros((values.shape[0] + 1, values.shape[1] + 1))
+    full[:-1, :-1] = values
+    full[:-1, -1] = values.sum(axis=1)
+    full[-1, :-1] = values.sum(axis=0)
+    full[-1, -1] = values.sum()
+    hidden = (full > 0) & (full < threshold)
+    while True:
+        changed = False
+        for i in range(full.shape[0]):
+            if hidden[i].sum() == 1:
+                j = min((full[i, j], j) for j in range(full.shape[1]) if not hidden[i, j])[1]
+                hidden[i, j] = changed = True
+        for j in range(full.shape[1]):
+            if hidden[:, j].sum() == 1:
+                i = min((full[i, j], i) for i in range(full.shape[0]) if not hidden[i, j])[1]
+                hidden[i, j] = changed = True
+        if not changed:
+            return pd.DataFrame(np.where(hidden, np.nan, full))
+
+
+# A 2 x 2 block of small counts (Hackney and Newham, Housing and Benefits)
+# closes on itself: every row and column has two hidden numbers, yet
+# Housing + Benefits is known for each borough and each issue is known
+# for the two boroughs together, so the block can move by only 1 + 2.
+CLOSED_BLOCK = [[1, 2, 40], [2, 1, 35], [30, 25, 20]]
+# A table where the old rule left a hidden count that anyone can work out exactly.
+EXACTLY_RECOVERABLE = [
+    [4, 26, 24, 23, 2],
+    [38, 2, 15, 27, 15],
+    [15, 14, 13, 20, 8],
+    [28, 36, 17, 37, 17],
+    [38, 7, 10, 21, 17],
+]
+
+
+def test_closed_block_was_narrow_and_now_is_protected():
+    values = np.array(CLOSED_BLOCK)
+    before = independent_ranges(old_row_and_column_rule(values, 10))
+    assert min(high - low for low, high in before.values()) == 3, "the old rule let a reader pin the block"
+    result = suppress_small_counts(borough_table(CLOSED_BLOCK), threshold=10)
+    after = independent_ranges(result)
+    assert after, "the small counts are still hidden"
+    assert all(high - low >= 10 for low, high in after.values())
+    assert pd.isna(result.iloc[0, 0]) and pd.isna(result.iloc[1, 1])
+
+
+def test_old_rule_left_a_count_recoverable_exactly():
+    values = np.array(EXACTLY_RECOVERABLE)
+    before = independent_ranges(old_row_and_column_rule(values, 10))
+    assert min(high - low for low, high in before.values()) == 0
+    table = pd.DataFrame(values, columns=[f"issue {j}" for j in range(values.shape[1])])
+    after = independent_ranges(suppress_small_counts(table, threshold=10))
+    assert min(high - low for low, high in after.values()) >= 10
+
+
+def test_hidden_cell_ranges_reports_what_a_reader_can_work_out():
+    published = old_row_and_column_rule(np.array(CLOSED_BLOCK), 10)
+    published.index = ["Hackney", "Newham", "Brent", "Total"]
+    published.columns = ["Housing", "Benefits", "Employment", "Total"]
+    report = hidden_cell_ranges(published)
+    assert list(report.columns) == ["row", "column", "lowest", "highest", "width"]
+    first = report.set_index(["row", "column"]).loc[("Hackney", "Housing")]
+    assert (first["lowest"], first["highest"]) == (0, 3), "Hackney's Housing count lies between 0 and 3"
+    assert report["width"].is_monotonic_increasing, "narrowest first"
+    expected = independent_ranges(published)
+    for row in report.itertuples():
+        i, j = published.index.get_loc(row.row), published.columns.get_loc(row.column)
+        assert (row.lowest, row.highest) == pytest.approx(expected[(i, j)])
+
+
+def test_hidden_cell_ranges_bad_input():
+    with pytest.raises(ValueError, match="total row and a total column"):
+        hidden_cell_ranges(borough_table([[12, 3], [20, 15]]))
+    shown = suppress_small_counts(borough_table([[12, 3], [20, 15]])).astype("string").fillna("[c]")
+    with pytest.raises(ValueError, match="before you replace hidden numbers"):
+        hidden_cell_ranges(shown)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=count_tables, threshold=st.integers(min_value=2, max_value=12), zeros=st.booleans())
+def test_property_no_hidden_number_can_be_worked_out(values, threshold, zeros):
+    table = pd.DataFrame(values, columns=[f"issue {j}" for j in range(values.shape[1])])
+    result = suppress_small_counts(table, threshold=threshold, suppress_zeros=zeros)
+    for (i, j), (low, high) in independent_ranges(result).items():
+        assert high - low >= threshold, (
+            f"cell {(i, j)} is pinned between {low:g} and {high:g} by the published numbers"
+        )
+
+
 # --------------------------------------------------------------------------
 # round_to_base
 # --------------------------------------------------------------------------
@@ -344,7 +480,96 @@ def test_k_anonymity_wrong_types():
     with pytest.raises(TypeError, match="not `clients\\['age'\\]`"):
         k_anonymity(small_release()["gender"], "gender")
     with pytest.raises(TypeError, match="column name or a list"):
-        k_anonymity(small_release(), 3)
+        k_anonymity(small_release(), {"age_band", "gender"})
+    with pytest.raises(TypeError, match="column name or a list"):
+        l_diversity(small_release(), None, "immigration_status")
+
+
+def test_numeric_column_names_work():
+    # A table read without a header row has columns 0, 1, 2, ...
+    release = pd.DataFrame(small_release().to_numpy())
+    assert l_diversity(release, [0], 3) == 1
+    assert l_diversity(release, 2, 3) == 3
+    assert k_anonymity(release, [0, 1]) == 1
+    assert k_anonymity(release, 2) == 6
+    assert attribute_disclosure(release, 2, 3)["people"].tolist() == [6]
+
+
+def test_l_diversity_missing_and_prefer_not_to_say_are_not_values():
+    release = pd.DataFrame(
+        {
+            "band": ["20-29"] * 5 + ["30-39"] * 3,
+            "status": ["BN(O) visa"] * 4
+            + ["Prefer not to say", "Refugee status", None, " prefer NOT to say "],
+        }
+    )
+    ell, per_class = l_diversity(release, "band", "status", class_values=True)
+    assert ell == 1
+    assert per_class.to_dict() == {"20-29": 1, "30-39": 1}
+    assert l_diversity(release, "band", "status") == 1
+    assert l_diversity(release.astype("category"), "band", "status") == 1
+    # Counted as answers only if you say so.
+    assert l_diversity(release, "band", "status", not_values=[]) == 2
+    nobody = release.assign(status=["Prefer not to say"] * 8)
+    assert l_diversity(nobody, "band", "status") == 0
+
+
+def test_attribute_disclosure_small_example():
+    release = pd.DataFrame(
+        {
+            "band": ["20-29"] * 5 + ["30-39"] * 4,
+            "status": ["BN(O) visa"] * 4 + ["Prefer not to say"] + ["Refugee status", "Undocumented"] * 2,
+        }
+    )
+    report = attribute_disclosure(release, "band", "status")
+    assert list(report.columns) == [
+        "people",
+        "known",
+        "different_values",
+        "most_common",
+        "most_common_people",
+        "largest_share",
+    ]
+    assert report.index.tolist() == ["20-29", "30-39"], "riskiest group first"
+    worst = report.loc["20-29"]
+    assert (worst["people"], worst["known"], worst["different_values"]) == (5, 4, 1)
+    assert worst["most_common"] == "BN(O) visa" and worst["largest_share"] == 1.0
+    assert report.loc["30-39", "largest_share"] == 0.5
+
+
+def test_group_disclosure_finds_rows_where_everyone_shares_one_column():
+    counts = pd.DataFrame(
+        {"Refugee status": [12, 30, 0], "Ukraine scheme": [0, 8, 0], "Prefer not to say": [3, 1, 4]},
+        index=pd.Index(["Brent", "Newham", "Ealing"], name="borough"),
+    )
+    found = group_disclosure(counts)
+    assert found.to_dict("records") == [{"row": "Brent", "column": "Refugee status", "people": 12}]
+    # Counting "Prefer not to say" as a value hides Brent, and flags Ealing instead.
+    as_answers = group_disclosure(counts, not_values=[])
+    assert as_answers.to_dict("records") == [{"row": "Ealing", "column": "Prefer not to say", "people": 4}]
+    with_totals = suppress_small_counts(counts.drop(columns="Prefer not to say"), threshold=1)
+    assert group_disclosure(with_totals)["row"].tolist() == ["Brent"], "Total rows and columns are left out"
+
+
+@FAST
+@given(values=count_tables)
+def test_property_group_disclosure(values):
+    table = pd.DataFrame(values, columns=[f"status {j}" for j in range(values.shape[1])])
+    expected = {
+        (i, f"status {j}")
+        for i in range(values.shape[0])
+        for j in range(values.shape[1])
+        if values[i].sum() > 0 and values[i, j] == values[i].sum()
+    }
+    found = group_disclosure(table)
+    assert set(zip(found["row"], found["column"], strict=True)) == expected
+
+
+def test_group_disclosure_bad_input():
+    with pytest.raises(ValueError, match="missing"):
+        group_disclosure(pd.DataFrame({"Refugee status": [1.0, np.nan]}))
+    with pytest.raises(TypeError, match="not_values must be a list"):
+        group_disclosure(pd.DataFrame({"Refugee status": [1]}), not_values="Prefer not to say")
 
 
 person_rows = st.lists(
@@ -392,6 +617,41 @@ def test_property_l_is_the_fewest_sensitive_values(rows, n_qi):
     assert sorted(per_class.tolist()) == sorted(len(s) for s in seen.values())
 
 
+@FAST
+@given(
+    rows=person_rows, n_qi=st.integers(min_value=1, max_value=3), blanks=st.lists(st.booleans(), max_size=80)
+)
+def test_property_attribute_disclosure_counts_real_values(rows, n_qi, blanks):
+    columns = ["age_band", "gender", "borough", "immigration_status"]
+    # Some statuses become "Prefer not to say" or missing.
+    rows = [
+        (*row[:3], ("Prefer not to say" if position % 2 else None) if blank else row[3])
+        for position, (row, blank) in enumerate(zip(rows, blanks + [False] * len(rows), strict=False))
+    ]
+    release = pd.DataFrame(rows, columns=columns)
+    qis = columns[:n_qi]
+    groups: dict[tuple, list] = defaultdict(list)
+    for row in rows:
+        groups[row[:n_qi]].append(row[3])
+    report = attribute_disclosure(release, qis, "immigration_status").reset_index()
+    found = {
+        tuple(None if pd.isna(v) else v for v in line[:n_qi]): line[n_qi:]
+        for line in report.itertuples(index=False, name=None)
+    }
+    assert set(found) == set(groups)
+    for key, statuses in groups.items():
+        people, known, different, most_common, _, share = found[key]
+        real = [s for s in statuses if s is not None and s != "Prefer not to say"]
+        assert (people, known, different) == (len(statuses), len(real), len(set(real)))
+        if real:
+            top = max(Counter(real).values())
+            assert share == pytest.approx(top / len(real), abs=1e-4)
+            assert Counter(real)[most_common] == top
+        else:
+            assert pd.isna(share)
+    assert l_diversity(release, qis, "immigration_status") == report["different_values"].min()
+
+
 # --------------------------------------------------------------------------
 # pseudonymise
 # --------------------------------------------------------------------------
@@ -426,6 +686,13 @@ def test_pseudonymise_keeps_blanks_and_shortens():
         (b"", "key is empty"),
         ("short", "too short"),
         ("x" * (MIN_KEY_BYTES - 1), "too short"),
+        ("a" * 16, "only 1 different characters"),
+        ("password12345678", "too easy to guess"),
+        ("PASSWORD12345678", "too easy to guess"),
+        ("riverside-refugee-action-2026", "too easy to guess"),  # the key lesson 8b guesses
+        ("RiversideRefugeeAction2026", "too easy to guess"),
+        ("practice-only-key-for-exercise-8-never-use-for-real-data", "too easy to guess"),
+        ("0123456789abcdefghij", "too easy to guess"),
     ],
 )
 def test_pseudonymise_refuses_missing_or_weak_keys(key, words):
@@ -454,7 +721,27 @@ def test_pseudonymise_bad_input(values, key, kwargs, error, words):
         pseudonymise(values, key, **kwargs)
 
 
-keys = st.text(alphabet=string.ascii_letters + string.digits, min_size=MIN_KEY_BYTES, max_size=40)
+# Keys made by a computer: random bytes written as hexadecimal, as secrets.token_hex does.
+keys = st.integers(min_value=0, max_value=2**63).map(lambda seed: np.random.default_rng(seed).bytes(32).hex())
+
+
+def test_keys_made_by_a_computer_are_accepted():
+    rng = np.random.default_rng(2026)
+    for _ in range(3_000):
+        for key in (rng.bytes(32).hex(), rng.bytes(16).hex()):
+            assert pseudonymise(["07700 900123"], key).notna().all()
+    # Random text from letters and digits (as secrets.token_urlsafe makes it) of 43 characters.
+    alphabet = np.array(list(string.ascii_letters + string.digits + "-_"))
+    refused = sum(1 for _ in range(2_000) if _is_refused("".join(rng.choice(alphabet, size=43))))
+    assert refused <= 2, f"{refused} of 2,000 random keys were refused"
+
+
+def _is_refused(key: str) -> bool:
+    try:
+        pseudonymise(["x"], key)
+    except ValueError:
+        return True
+    return False
 
 
 @FAST
@@ -543,3 +830,29 @@ def test_public_names_at_top_level():
     ]:
         assert name in datawithcare.__all__
         assert getattr(datawithcare, name) is getattr(datawithcare.privacy, name)
+
+
+# --------------------------------------------------------------------------
+# On the shipped data, as the lessons use it
+# --------------------------------------------------------------------------
+
+
+def test_shipped_table_of_lesson_8a_passes_the_interval_audit():
+    clients = datawithcare.load_dataset("clients")
+    top = clients["borough"].value_counts().head(6).index
+    area = clients["borough"].astype(str).where(clients["borough"].isin(top), "Other London boroughs")
+    protected = suppress_small_counts(pd.crosstab(area, clients["immigration_status"]), threshold=10)
+    ranges = independent_ranges(protected)
+    assert ranges, "the shipped table has small counts to hide"
+    assert min(high - low for low, high in ranges.values()) >= 10
+
+
+def test_shipped_releases_attribute_check():
+    keys = ["age_band", "gender", "nationality_group", "sub_region", "arrival_period"]
+    safe = attribute_disclosure(datawithcare.load_dataset("safe_release"), keys, "immigration_status")
+    assert safe["people"].min() >= 5
+    assert safe["different_values"].min() >= 2
+    assert safe["largest_share"].max() <= 0.75
+    careless = datawithcare.load_dataset("careless_release")
+    exact = attribute_disclosure(careless, ["age", "gender", "nationality", "borough"], "immigration_status")
+    assert (exact["largest_share"] == 1).sum() > 100, "the careless release gives many statuses away"

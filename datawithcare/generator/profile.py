@@ -334,6 +334,10 @@ def check_profile(p: dict[str, Any]) -> None:
     _list(_get(rel, "keep_genders", "releases"), "releases.keep_genders")
     _text(_get(rel, "other_gender_label", "releases"), "releases.other_gender_label")
     _labelled(_get(rel, "arrival_periods", "releases"), "releases.arrival_periods", {"max_year": "number"})
+    _whole(_get(rel, "l", "releases"), "releases.l", 2)
+    _number(_get(rel, "max_share", "releases"), "releases.max_share", 0, 1)
+    _list(_get(rel, "not_a_status", "releases"), "releases.not_a_status")
+    _text(_get(rel, "merged_arrival_label", "releases"), "releases.merged_arrival_label")
     merge = rel.get("sub_region_groups", {})
     if not isinstance(merge, dict):
         _fail("releases.sub_region_groups", "a mapping of part of town to a bigger area", merge)

@@ -318,7 +318,9 @@ def table_schemas(profile: dict) -> dict[str, Table]:
             "safe_release",
             "Safe release",
             f"The careless release generalised, with rare combinations removed, so that every combination "
-            f"of the first five columns appears at least {rel['k']} times.",
+            f"of the first five columns appears at least {rel['k']} times, has at least {rel['l']} different "
+            f"immigration statuses, and no status is more than {rel['max_share']:.0%} of the people in it "
+            "who gave one.",
             (
                 Field("age_band", C, "Age band.", _labels(rel["age_bands"]), ordered=True),
                 Field("gender", C, "Gender, with small groups combined.", release_genders),
@@ -327,9 +329,9 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                 Field(
                     "arrival_period",
                     C,
-                    "When the person arrived.",
-                    _labels(rel["arrival_periods"]),
-                    ordered=True,
+                    "When the person arrived; in groups that were too small or gave a status away, "
+                    f"'{rel['merged_arrival_label']}'.",
+                    (*_labels(rel["arrival_periods"]), rel["merged_arrival_label"]),
                 ),
                 Field("immigration_status", C, "Immigration status category.", statuses),
             ),

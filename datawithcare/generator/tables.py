@@ -1039,13 +1039,50 @@ def make_releases(
         }
     )
 
-    # The safe release: generalise, then drop rows whose group is smaller than k.
+    return careless, outside, make_safe_release(profile, careless)
+
+
+def unsafe_rows(profile: dict, release: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """True for each row whose group fails k-anonymity or the limit on status disclosure.
+
+    A group fails if it has fewer than k people, fewer than l different
+    real statuses, or one status held by more than ``max_share`` of the
+    people in it who gave a status.
+    """
+    from datawithcare.privacy import attribute_disclosure
+
+    rel = profile["releases"]
+    report = attribute_disclosure(release, keys, "immigration_status", not_values=rel["not_a_status"])
+    bad = (
+        (report["people"] < rel["k"])
+        | (report["different_values"] < rel["l"])
+        | ~(report["largest_share"] <= rel["max_share"])  # no status given at all also fails
+    )
+    return release.join(bad.rename("_bad"), on=keys)["_bad"].to_numpy(dtype=bool)
+
+
+def make_safe_release(profile: dict, careless: pd.DataFrame) -> pd.DataFrame:
+    """The safe release: generalise, merge arrival periods where needed, remove what still fails.
+
+    1. Generalise age, gender, nationality, borough and arrival year.
+    2. A group (people with the same five details) that is smaller than
+       k or that gives a status away fails. For every age band, gender,
+       region and part of London with a failing group, the arrival
+       periods are merged (``merged_arrival_label``). The intruder does
+       not know the arrival year, so this costs little.
+    3. The groups that still fail are removed, whole.
+
+    No randomness: the same careless release always gives the same rows.
+    """
+    rel = profile["releases"]
     safe = generalise(profile, careless)
     safe["immigration_status"] = careless["immigration_status"].to_numpy()
     keys = ["age_band", "gender", "nationality_group", "sub_region", "arrival_period"]
-    sizes = safe.groupby(keys)["age_band"].transform("size")
-    safe = safe[sizes >= rel["k"]].sort_values(keys + ["immigration_status"], kind="stable")
-    return careless, outside, safe.reset_index(drop=True)
+    failing = unsafe_rows(profile, safe, keys)
+    merge = pd.Series(failing).groupby([safe[c] for c in keys[:4]]).transform("any").to_numpy(dtype=bool)
+    safe.loc[merge, "arrival_period"] = rel["merged_arrival_label"]
+    safe = safe[~unsafe_rows(profile, safe, keys)]
+    return safe.sort_values(keys + ["immigration_status"], kind="stable").reset_index(drop=True)
 
 
 # -- maturity cohort -------------------------------------------------------------
