@@ -20,12 +20,16 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import Any, Literal
 
 import ipywidgets as widgets
+from pydantic import BaseModel, ConfigDict, StrictStr
 
 from datawithcare.answers import AnswerFileError, download_link
 from datawithcare.law_dates import load_law_dates
-from datawithcare.ui import Feedback, download_area, open_store, save_answers, show_downloads
+from datawithcare.render import markdown_body, markdown_to_html, render_markdown
+from datawithcare.ui import AnswerWidget, button, labelled
 
 #: When the rules in this module were last checked against the law, and when to review them.
 LAW_DATES = load_law_dates()
@@ -303,58 +307,40 @@ class Suggestion:
         return self.basis is not None
 
     def to_markdown(self, purpose: str = "") -> str:
-        """Return the suggestion as a Markdown document to download or print."""
-        lines = ["# Lawful basis: a worked suggestion", ""]
-        if purpose:
-            lines += [f"**Purpose:** {purpose}", ""]
-        lines += [f"**Suggested lawful basis:** {self.basis or 'none found'}"]
-        if self.article:
-            lines += [f"**Where in the law:** {self.article}"]
-        if self.special_condition:
-            lines += [f"**Article 9 condition:** {self.special_condition}"]
-        elif self.needs_special_condition:
-            lines += ["**Article 9 condition:** none found"]
-        lines += ["", "## Why", ""] + [f"- {r}" for r in self.reasoning]
-        if self.caveats:
-            lines += ["", "## Check before you rely on it", ""] + [f"- {c}" for c in self.caveats]
-        lines += ["", "## Read more", ""] + [f"- [{title}]({url})" for title, url in self.links]
-        lines += ["", f"*{self.note} Law last checked: {LAW_LAST_CHECKED}. Review by: {LAW_REVIEW_BY}.*", ""]
-        return "\n".join(lines)
+        """Return the suggestion as a Markdown document to download or print.
 
-    def to_html(self) -> str:
-        """Return the suggestion as HTML for the result panel."""
-        esc = html.escape
-        parts = [
-            f"<p><strong>{esc(self.note)}</strong> Law last checked: {esc(LAW_LAST_CHECKED)}. "
-            f"Review by: {esc(LAW_REVIEW_BY)}.</p>",
-            f"<h4>Suggested lawful basis: {esc(self.basis or 'none found')}</h4>",
-        ]
-        if self.article:
-            parts.append(f"<p>Where in the law: {esc(self.article)}</p>")
-        if self.special_condition:
-            parts.append(f"<p>Article 9 condition: {esc(self.special_condition)}</p>")
-        elif self.needs_special_condition:
-            parts.append("<p>Article 9 condition: none found</p>")
-        parts.append(
-            "<p><strong>Why</strong></p><ul>"
-            + "".join(f"<li>{esc(r)}</li>" for r in self.reasoning)
-            + "</ul>"
+        It is made from ``templates/lawful-basis-suggestion.md.j2``; the
+        purpose (the learner's words) is escaped, so it stays text.
+        """
+        return render_markdown(
+            "lawful-basis-suggestion.md.j2",
+            purpose=" ".join(str(purpose or "").split()),
+            note=self.note,
+            last_checked=LAW_LAST_CHECKED,
+            review_by=LAW_REVIEW_BY,
+            basis=self.basis,
+            article=self.article,
+            special_condition=self.special_condition,
+            needs_special_condition=self.needs_special_condition,
+            reasoning=self.reasoning,
+            caveats=self.caveats,
+            links=self.links,
         )
-        if self.caveats:
-            parts.append(
-                "<p><strong>Check before you rely on it</strong></p><ul>"
-                + "".join(f"<li>{esc(c)}</li>" for c in self.caveats)
-                + "</ul>"
-            )
-        parts.append(
-            "<p><strong>Read more</strong></p><ul>"
-            + "".join(
-                f'<li><a href="{esc(url)}" target="_blank" rel="noopener">{esc(title)}</a></li>'
-                for title, url in self.links
-            )
-            + "</ul>"
-        )
-        return "".join(parts)
+
+    def to_html(self, purpose: str = "") -> str:
+        """Return the suggestion as HTML for the result panel (a fragment, from the same template).
+
+        Its headings start at ``<h4>``, so they never look like the
+        lesson's own headings, and its links open in a new tab, so the
+        notebook stays open.
+        """
+        body = markdown_body(self.to_markdown(purpose), heading_offset=3)
+        # Raw HTML is off in the renderer, so every <a href= here is a link from the template.
+        return body.replace("<a href=", '<a target="_blank" rel="noopener" href=')
+
+    def to_page(self, purpose: str = "") -> str:
+        """Return the suggestion as a whole HTML page to download and print."""
+        return markdown_to_html(self.to_markdown(purpose), "Lawful basis: a worked suggestion")
 
 
 def check_answers(answers: object) -> dict[str, str]:
@@ -649,36 +635,53 @@ def suggest_lawful_basis(answers: dict) -> Suggestion:
 # The widget -----------------------------------------------------------------
 
 
-class LawfulBasisHelper:
+class SavedLawfulBasis(BaseModel):
+    """The shape of ``lawful-basis.json``: the purpose, each answer, and the last suggestion.
+
+    An answer that is text but not one of the choices (a hand edit) does not
+    stop the file loading: that question starts unanswered.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    purpose: StrictStr = ""
+    answers: dict[Literal[QUESTION_KEYS], StrictStr | None] = {}  # type: ignore[valid-type]
+    suggested_basis: StrictStr | None = None
+
+
+class LawfulBasisHelper(AnswerWidget):
     """A form for the lawful-basis helper, with a "Suggest" button.
 
-    >>> LawfulBasisHelper().show()  # doctest: +SKIP
+    Every change is saved as you go. **Suggest** saves too, then shows the
+    suggestion (or what to fix) and offers it as a download, with the
+    answers file you can load again.
+
+    >>> LawfulBasisHelper().widget  # doctest: +SKIP
 
     ``folder`` says where to keep the answers (leave it out to use the
     learner's ``my-answers`` folder).
     """
 
     store_name = "lawful-basis"
+    schema = SavedLawfulBasis
 
-    def __init__(self, folder: str | None = None) -> None:
-        self.feedback = Feedback()
-        self.store = open_store(self.store_name, self.feedback, folder=folder)
-        saved = self.store.as_dict() if self.store is not None else {}
-        self.purpose = widgets.Text(
+    def __init__(self, folder: str | Path | None = None) -> None:
+        super().__init__(folder)
+        # The schema has checked the file: what loads has the right shape.
+        saved = SavedLawfulBasis.model_validate(self.store.as_dict() if self.store is not None else {})
+        self.purpose = labelled(
+            widgets.Text,
             description="Purpose:",
             placeholder="e.g. Send ESOL class reminders by text message",
-            value=str(saved.get("purpose", "")),
+            value=saved.purpose,
+            # Save when the learner leaves the box, not at every key.
+            continuous_update=False,
             layout=widgets.Layout(width="95%"),
-            style={"description_width": "initial"},
         )
         self.inputs: dict[str, widgets.ValueWidget] = {}
-        rows: list[widgets.Widget] = [self.purpose]
-        # A saved file may hold "answers": null, or anything else by hand: use only a dictionary.
-        stored_answers = saved.get("answers")
-        if not isinstance(stored_answers, dict):
-            stored_answers = {}
+        self._rows: list[widgets.Widget] = [self.purpose]
         for question in QUESTIONS:
-            stored = stored_answers.get(question.key)
+            stored = saved.answers.get(question.key)
             value = stored if stored in question.options else None
             if len(question.options) <= 3:
                 control = widgets.RadioButtons(options=list(question.options), value=value)
@@ -691,75 +694,94 @@ class LawfulBasisHelper:
             label = f"<strong>{html.escape(question.text)}</strong>"
             if question.help:
                 label += f"<br><small>{html.escape(question.help)}</small>"
-            rows += [widgets.HTML(label), control]
-        self.button = widgets.Button(description="Suggest", button_style="primary", icon="check")
+            self._rows += [widgets.HTML(label), control]
+        self.button = button("Suggest", button_style="primary", icon="check")
         self.button.on_click(self._on_suggest)
         self.result = widgets.HTML(value="")
-        self.downloads = download_area()
         self.suggestion: Suggestion | None = None
-        self.box = widgets.VBox(rows + [self.button, self.feedback, self.result, self.downloads])
         # Keep the learner's work as they go, not only when a suggestion succeeds.
         self.purpose.observe(self._save_draft, names="value")
         for control in self.inputs.values():
             control.observe(self._save_draft, names="value")
+
+    @property
+    def box(self) -> widgets.VBox:
+        """The whole widget (the name this helper used before; the same as :attr:`widget`)."""
+        return self.widget
+
+    def form(self) -> list[widgets.Widget]:
+        """The purpose, the questions, the Suggest button, what to fix and the result.
+
+        The base puts the downloads under the result.
+        """
+        return [*self._rows, self.button, self.feedback, self.result]
+
+    def answers(self) -> dict[str, Any]:
+        """What is on screen now: the purpose, each answer (None if unanswered), no suggestion yet."""
+        return {
+            "purpose": self.purpose.value,
+            "answers": {key: control.value for key, control in self.inputs.items()},
+            "suggested_basis": None,
+        }
 
     def _save_draft(self, _change: object = None) -> None:
         """Save the purpose and every answer so far, quietly; say so only if saving fails."""
         if self.store is None:
             return
         try:
-            # A suggestion made from earlier answers no longer holds.
-            self.store.update(
-                {"purpose": self.purpose.value, "answers": self.answers(), "suggested_basis": None}
-            )
+            # A suggestion made from earlier answers no longer holds (answers() forgets it).
+            self.store.update(self.answers())
         except (AnswerFileError, ValueError) as exc:
             self.feedback.problem(str(exc))
-
-    def answers(self) -> dict:
-        """Return the current answers on the form (unanswered ones are None)."""
-        return {key: control.value for key, control in self.inputs.items()}
+            self.offer_downloads(unsaved=self.answers())
 
     def _on_suggest(self, _button: object = None) -> None:
         self.result.value = ""
         self.downloads.value = ""
-        if not self.purpose.value.strip():
-            self.feedback.problem(
+        self.suggestion = None
+        on_screen = self.answers()
+        purpose = on_screen["purpose"].strip()
+        problems: list[str] = []
+        suggestion: Suggestion | None = None
+        if not purpose:
+            problems.append(
                 "Please describe the purpose in a few words first, so your result makes sense later."
             )
-            return
         try:
-            suggestion = suggest_lawful_basis(self.answers())
+            suggestion = suggest_lawful_basis(on_screen["answers"])
         except AnswerProblem as exc:
-            self.feedback.problem(exc.problems)
+            problems += exc.problems
+        if suggestion is not None and not problems:
+            on_screen["suggested_basis"] = suggestion.basis
+        # Save first, whatever the answers are, so nothing typed is lost.
+        if not self.save(on_screen):
+            return
+        if problems:
+            self.feedback.problem(
+                problems
+                + ["Your answers are saved as they are. Fix the points above and press Suggest again."]
+            )
+            return
+        if suggestion is None:  # pragma: no cover - problems is never empty without one
             return
         self.suggestion = suggestion
-        self.result.value = suggestion.to_html()
-        purpose = self.purpose.value.strip()
-        saved = save_answers(
-            self.store,
-            {"purpose": purpose, "answers": self.answers(), "suggested_basis": suggestion.basis},
-            self.feedback,
+        self.result.value = suggestion.to_html(purpose)
+        self.offer_downloads(
+            extra=[
+                download_link(
+                    suggestion.to_page(purpose),
+                    filename="lawful-basis-suggestion.html",
+                    mime="text/html",
+                    label="Download this suggestion to print (HTML)",
+                ),
+                download_link(
+                    suggestion.to_markdown(purpose),
+                    filename="lawful-basis-suggestion.md",
+                    mime="text/markdown",
+                    label="Download this suggestion as text (Markdown)",
+                ),
+            ]
         )
-        links = [
-            download_link(
-                suggestion.to_markdown(purpose),
-                filename="lawful-basis-suggestion.md",
-                mime="text/markdown",
-                label="Download this suggestion (Markdown)",
-            )
-        ]
-        if saved and self.store is not None:
-            links.append(self.store.download_link())
-        show_downloads(self.downloads, links)
-
-    def show(self) -> widgets.VBox:
-        """Return the form, to display in a notebook."""
-        return self.box
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - display only
-        from IPython.display import display
-
-        display(self.box)
 
 
 __all__ = [
@@ -779,6 +801,7 @@ __all__ = [
     "SPECIAL_PURPOSES",
     "AnswerProblem",
     "LawfulBasisHelper",
+    "SavedLawfulBasis",
     "Suggestion",
     "check_answers",
     "suggest_lawful_basis",
