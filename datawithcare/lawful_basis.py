@@ -10,9 +10,13 @@ It is a learning aid, not legal advice. Every result shows the date the
 law was last checked and the date to review it by, read from the course's
 one law-dates file (:mod:`datawithcare.law_dates`).
 
-:class:`LawfulBasisHelper` is the widget: radio buttons and drop-downs for
-the questions, a "Suggest" button, a result panel, answers saved in the
-``lawful-basis`` answer store, and a download of the result.
+:class:`LawfulBasisHelper` is the widget, built on the course's one widget
+shape (:class:`~datawithcare.ui.AnswerWidget`): radio buttons and drop-downs
+for the questions, a "Suggest" button and a result panel. Every change is
+saved in the ``lawful-basis`` answer store, checked on loading against
+:class:`SavedLawfulBasis`. The result (from the template
+``templates/lawful-basis-suggestion.md.j2``) downloads as a page and as
+Markdown, always with the answers file.
 """
 
 from __future__ import annotations
@@ -703,11 +707,6 @@ class LawfulBasisHelper(AnswerWidget):
         self.purpose.observe(self._save_draft, names="value")
         for control in self.inputs.values():
             control.observe(self._save_draft, names="value")
-
-    @property
-    def box(self) -> widgets.VBox:
-        """The whole widget (the name this helper used before; the same as :attr:`widget`)."""
-        return self.widget
 
     def form(self) -> list[widgets.Widget]:
         """The purpose, the questions, the Suggest button, what to fix and the result.
