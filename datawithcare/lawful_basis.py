@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import ipywidgets as widgets
+import yaml
 from pydantic import BaseModel, ConfigDict, StrictStr
 
 from datawithcare.answers import AnswerFileError, download_link
@@ -40,68 +41,33 @@ LAW_DATES = load_law_dates()
 LAW_LAST_CHECKED = LAW_DATES.last_checked_text
 LAW_REVIEW_BY = LAW_DATES.review_by_text
 
+#: The helper's words (the questions, the Article 9 uses, the pages it links to) are
+#: data, beside the other frameworks; the rules that use them are below.
+CONTENT_PATH = Path(__file__).resolve().parent / "frameworks" / "lawful-basis.yaml"
+_CONTENT = yaml.safe_load(CONTENT_PATH.read_text(encoding="utf-8"))
+
 #: Said on every result, in the widget and in the download.
-LEARNING_AID_NOTE = (
-    "This is a learning aid, not legal advice. It shows one way to reason about a purpose. "
-    "Check the suggestion against the ICO's guidance, and ask the ICO or a solicitor "
-    "when the answer matters."
-)
+LEARNING_AID_NOTE: str = _CONTENT["learning_aid_note"]
+
+
+def _link(name: str) -> tuple[str, str]:
+    entry = _CONTENT["links"][name]
+    return entry["title"], entry["url"]
+
 
 # ICO guidance and the law, as (title, address). Only pages the course has checked.
-ICO_GUIDE = (
-    "ICO: UK GDPR guidance and resources",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/",
-)
-ICO_CONSENT = (
-    "ICO: what is valid consent?",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/consent/what-is-valid-consent",
-)
-ICO_RLI = (
-    "ICO: the recognised legitimate interest conditions",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/"
-    "recognised-legitimate-interest-detailed/what-are-the-recognised-legitimate-interest-conditions/"
-    "national-security-public-security-and-defence-condition/",
-)
-LAW_S70 = (
-    "Data (Use and Access) Act 2025, section 70 (recognised legitimate interests)",
-    "https://www.legislation.gov.uk/ukpga/2025/18/section/70/data.html",
-)
-ICO_ART9 = (
-    "ICO: what are the conditions for processing special category data?",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/"
-    "special-category-data/what-are-the-conditions-for-processing",
-)
-ICO_LI = (
-    "ICO: legitimate interests",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/legitimate-interests/",
-)
-LAW_ART9 = (
-    "UK GDPR Article 9 (special category data)",
-    "https://www.legislation.gov.uk/eur/2016/679/article/9",
-)
-LAW_SCH1_PARA1 = (
-    "DPA 2018 Schedule 1 paragraph 1 (employment, social security and social protection)",
-    "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/1",
-)
-LAW_SCH1_PARA18 = (
-    "DPA 2018 Schedule 1 paragraph 18 (safeguarding of children and of individuals at risk)",
-    "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/18",
-)
-ICO_SPI = (
-    "ICO: what are the substantial public interest conditions?",
-    "https://cy.ico.org.uk/for-organisations/guide-to-data-protection/guide-to-the-general-data-protection-"
-    "regulation-gdpr/special-category-data/what-are-the-substantial-public-interest-conditions/",
-)
-ICO_CRIMINAL = (
-    "ICO: conditions for processing criminal offence data",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/"
-    "criminal-offence-data/what-are-the-conditions-for-processing",
-)
-ICO_CHILDREN = (
-    "ICO: children, online services and consent",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/childrens-information/"
-    "children-and-the-uk-gdpr/what-are-the-rules-about-an-iss-and-consent/",
-)
+ICO_GUIDE = _link("ico_guide")
+ICO_CONSENT = _link("ico_consent")
+ICO_RLI = _link("ico_rli")
+LAW_S70 = _link("law_s70")
+ICO_ART9 = _link("ico_art9")
+ICO_LI = _link("ico_li")
+LAW_ART9 = _link("law_art9")
+LAW_SCH1_PARA1 = _link("law_sch1_para1")
+LAW_SCH1_PARA18 = _link("law_sch1_para18")
+ICO_SPI = _link("ico_spi")
+ICO_CRIMINAL = _link("ico_criminal")
+ICO_CHILDREN = _link("ico_children")
 
 
 @dataclass(frozen=True)
@@ -114,171 +80,97 @@ class Question:
     help: str = ""
 
 
+# The answers the rules below name. Their words must match the data file exactly.
 YES, NO, NOT_SURE = "yes", "no", "not sure"
 NONE = "none"
 NOT_APPLICABLE = "not applicable"
-
-#: Annex 1 conditions for a recognised legitimate interest (UK GDPR Art 6(1)(ea)).
-ANNEX1_CONDITIONS = (
-    NONE,
-    "a public body asks for it for its public task",
-    "national security, public security or defence",
-    "an emergency",
-    "preventing, detecting or investigating crime",
-    "safeguarding a vulnerable person",
-)
-
-SPECIAL_CATEGORIES = (
-    NONE,
-    "health",
-    "racial or ethnic origin",
-    "religious or philosophical beliefs",
-    "sex life or sexual orientation",
-    "political opinions",
-    "trade union membership",
-    "genetic data, or biometric data used to identify someone",
-)
-
 EXPLICIT_CONSENT = "the person gives explicit consent"
 VITAL_9 = "protecting someone's life when they cannot give consent (for example, they are unconscious)"
 LEGAL_CLAIMS = "a legal claim, such as medical evidence for an asylum appeal"
 EMPLOYMENT = "your duties as an employer, such as staff sickness records"
 SAFEGUARDING = "safeguarding a child or an adult at risk"
+DISABILITY_SUPPORT = "support for people with a disability or medical condition"
 NONE_OF_THESE = "none of these"
+PUBLIC_BODY_ASKS = "a public body asks for it for its public task"
+SAFEGUARDING_A_PERSON = "safeguarding a vulnerable person"
+AN_EMERGENCY = "an emergency"
 
-#: What special category data is for, and the Article 9 condition each points to.
+#: Annex 1 conditions for a recognised legitimate interest (UK GDPR Art 6(1)(ea)), ``none`` first.
+ANNEX1_CONDITIONS: tuple[str, ...] = tuple(_CONTENT["annex1_conditions"])
+
+#: The kinds of special category data (UK GDPR Article 9(1)), ``none`` first.
+SPECIAL_CATEGORIES: tuple[str, ...] = tuple(_CONTENT["special_categories"])
+
+#: What special category data is for, and the Article 9 condition (and advice) each points to.
 SPECIAL_PURPOSES: dict[str, tuple[str, str]] = {
-    NOT_APPLICABLE: ("", ""),
-    EXPLICIT_CONSENT: (
-        "Article 9(2)(a): explicit consent",
-        "Ask in a clear statement that names the type of data, separate from any other consent. "
-        "Nobody can give explicit consent while they cannot decide, for example when unconscious.",
-    ),
-    VITAL_9: (
-        "Article 9(2)(c): vital interests, when the person cannot give consent",
-        "This condition is for protecting life when the person is physically or legally unable to "
-        "consent. If they can decide for themselves, ask for their explicit consent instead.",
-    ),
-    LEGAL_CLAIMS: (
-        "Article 9(2)(f): establishing, exercising or defending legal claims",
-        "Use only the special category data the claim needs, and only for the claim.",
-    ),
-    EMPLOYMENT: (
-        "Article 9(2)(b) employment, social security and social protection, with DPA 2018 "
-        "Schedule 1 paragraph 1",
-        "This condition is for your duties and rights as an employer under employment law. You need "
-        "an appropriate policy document for it.",
-    ),
-    SAFEGUARDING: (
-        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 18 "
-        "(safeguarding of children and of individuals at risk)",
-        "Paragraph 18 has an extra requirement: you use the data without the person's consent because "
-        "they cannot give it, you cannot reasonably be expected to get it, or asking would put the "
-        "protection at risk. The person must be under 18, or 18 or over and at risk. If you can ask, ask.",
-    ),
-    "counselling": (
-        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 17 (counselling)",
-        "You will usually need an appropriate policy document for this condition.",
-    ),
-    "support for people with a disability or medical condition": (
-        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 16 "
-        "(support for individuals with a particular disability or medical condition, "
-        "by a not-for-profit body)",
-        "This condition is for not-for-profit bodies that support people with the condition. "
-        "You will usually need an appropriate policy document.",
-    ),
-    "monitoring equality of opportunity": (
-        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 8 "
-        "(equality of opportunity or treatment)",
-        "You will usually need an appropriate policy document. Keep monitoring data apart from "
-        "case records, and report it only in aggregate.",
-    ),
-    "our members, in a not-for-profit body with a religious, political, philosophical or trade union aim": (
-        "Article 9(2)(d): not-for-profit bodies",
-        "Only for members, former members or people in regular contact with you, and you must not "
-        "share the data outside your body without their consent.",
-    ),
-    NONE_OF_THESE: ("", ""),
+    entry["use"]: (entry["condition"], entry["advice"]) for entry in _CONTENT["special_purposes"]
 }
 
-QUESTIONS: tuple[Question, ...] = (
+_OPTION_LISTS = {
+    "annex1_conditions": ANNEX1_CONDITIONS,
+    "special_categories": SPECIAL_CATEGORIES,
+    "special_purposes": tuple(SPECIAL_PURPOSES),
+}
+
+QUESTIONS: tuple[Question, ...] = tuple(
     Question(
-        "required_by_law",
-        "Does a law say you must use the data in this way?",
-        (YES, NO, NOT_SURE),
-        "For example, keeping payroll records for HMRC.",
-    ),
-    Question(
-        "needed_for_contract",
-        "Do you need the data to carry out a contract with this person, or steps they asked for before one?",
-        (YES, NO, NOT_SURE),
-        "For example, paying a sessional interpreter you employ. Free advice is not usually a contract.",
-    ),
-    Question(
-        "official_function",
-        "Is this a task set out in law for the public good, which you carry out (for example, "
-        "a statutory service you deliver for a council)?",
-        (YES, NO, NOT_SURE),
-        "This is rare for a small charity.",
-    ),
-    Question(
-        "protect_life",
-        "Do you need the data to protect someone's life, in an emergency?",
-        (YES, NO),
-        "For example, telling paramedics about a client's medical condition when she has collapsed.",
-    ),
-    Question(
-        "annex1_condition",
-        "Does the purpose fit one of these recognised legitimate interest conditions?",
-        ANNEX1_CONDITIONS,
-        "These are the five conditions in Annex 1 of the UK GDPR.",
-    ),
-    Question(
-        "real_choice",
-        "Can people say no, or change their mind later, without losing any help?",
-        (YES, NO),
-        "If the person depends on you for help, a yes may not really be a free choice.",
-    ),
-    Question(
-        "reasonable_expectation",
-        "Would people expect you to use their data in this way, with little risk to them?",
-        (YES, NO, NOT_SURE),
-        "",
-    ),
-    Question(
-        "special_category",
-        "Does the data include any special category data?",
-        SPECIAL_CATEGORIES,
-        "Nationality and immigration status are not on this list: there is a separate question below.",
-    ),
-    Question(
-        "special_purpose",
-        "If it does, what do you use the special category data for?",
-        tuple(SPECIAL_PURPOSES),
-        "Choose 'not applicable' if there is no special category data, and 'none of these' if no use fits.",
-    ),
-    Question(
-        "immigration_or_nationality",
-        "Does the data include immigration status or nationality?",
-        (YES, NO),
-        "",
-    ),
-    Question(
-        "criminal_offence",
-        "Does the data include criminal convictions or offences (including allegations)?",
-        (YES, NO),
-        "",
-    ),
-    Question(
-        "children",
-        "Are any of the people under 18?",
-        (YES, NO),
-        "",
-    ),
+        q["key"],
+        q["text"],
+        tuple(q["options"]) if "options" in q else _OPTION_LISTS[q["options_from"]],
+        q.get("help", ""),
+    )
+    for q in _CONTENT["questions"]
 )
+
+
+def _check_content(option_lists: dict[str, tuple[str, ...]], keys: tuple[str, ...]) -> None:
+    """Refuse to start if the data file lost a word the rules use (a typo would change the law)."""
+    needed = {
+        "annex1_conditions": (NONE, PUBLIC_BODY_ASKS, SAFEGUARDING_A_PERSON, AN_EMERGENCY),
+        "special_categories": (NONE, "health"),
+        "special_purposes": (
+            NOT_APPLICABLE,
+            EXPLICIT_CONSENT,
+            VITAL_9,
+            LEGAL_CLAIMS,
+            EMPLOYMENT,
+            SAFEGUARDING,
+            DISABILITY_SUPPORT,
+            NONE_OF_THESE,
+        ),
+    }
+    missing = [
+        f"{where}: {word!r}"
+        for where, words in needed.items()
+        for word in words
+        if word not in option_lists[where]
+    ]
+    rules_keys = (
+        "required_by_law",
+        "needed_for_contract",
+        "official_function",
+        "protect_life",
+        "annex1_condition",
+        "real_choice",
+        "reasonable_expectation",
+        "special_category",
+        "special_purpose",
+        "immigration_or_nationality",
+        "criminal_offence",
+        "children",
+    )
+    missing += [f"questions: {key!r}" for key in rules_keys if key not in keys]
+    if option_lists["annex1_conditions"][:1] != (NONE,) or option_lists["special_categories"][:1] != (NONE,):
+        missing.append("'none' as the first Annex 1 condition and the first special category")
+    if missing:
+        raise ValueError(
+            f"{CONTENT_PATH.name} is missing words the lawful-basis rules use: {'; '.join(missing)}."
+        )
+
 
 QUESTION_KEYS: tuple[str, ...] = tuple(q.key for q in QUESTIONS)
 _BY_KEY = {q.key: q for q in QUESTIONS}
+_check_content(_OPTION_LISTS, QUESTION_KEYS)
 
 
 class AnswerProblem(ValueError):
@@ -410,7 +302,7 @@ def check_answers(answers: object) -> dict[str, str]:
             "life at risk when the person cannot consent."
         )
     annex1 = tidy["annex1_condition"]
-    if purpose == SAFEGUARDING and annex1 not in (NONE, "safeguarding a vulnerable person", "an emergency"):
+    if purpose == SAFEGUARDING and annex1 not in (NONE, SAFEGUARDING_A_PERSON, AN_EMERGENCY):
         problems.append(
             f"These answers contradict each other: you said the purpose is '{annex1}', but chose "
             "safeguarding for the special category data. The safeguarding condition (DPA 2018 Schedule 1 "
@@ -460,10 +352,7 @@ def _article9(tidy: dict[str, str], suggestion: Suggestion) -> None:
         suggestion.links.append(LAW_SCH1_PARA18)
     if purpose == EMPLOYMENT:
         suggestion.links.append(LAW_SCH1_PARA1)
-    if (
-        tidy["special_purpose"] == "support for people with a disability or medical condition"
-        and special != "health"
-    ):
+    if tidy["special_purpose"] == DISABILITY_SUPPORT and special != "health":
         suggestion.caveats.append(
             f"This condition is about supporting people with a disability or medical condition, "
             "but you named "
@@ -570,7 +459,7 @@ def suggest_lawful_basis(answers: dict) -> Suggestion:
             ],
             links=[ICO_RLI, LAW_S70],
         )
-        if condition == ANNEX1_CONDITIONS[1]:
+        if condition == PUBLIC_BODY_ASKS:
             s.caveats.append(
                 "The ICO describes sharing under this condition as voluntary: a request from a public body "
                 "does not by itself oblige you to share. Ask which law or task the body relies on, "

@@ -445,6 +445,18 @@ def test_answer_problem_is_a_value_error():
     assert issubclass(AnswerProblem, ValueError)
 
 
+def test_the_words_of_the_helper_are_data_and_a_lost_word_stops_it():
+    from datawithcare import lawful_basis as lb
+
+    assert lb.CONTENT_PATH.name == "lawful-basis.yaml" and lb.CONTENT_PATH.parent.name == "frameworks"
+    lb._check_content(lb._OPTION_LISTS, QUESTION_KEYS)  # the shipped file has every word
+    edited = {**lb._OPTION_LISTS, "special_purposes": tuple(p for p in SPECIAL_PURPOSES if p != VITAL_9)}
+    with pytest.raises(ValueError, match="special_purposes: .protecting someone's life"):
+        lb._check_content(edited, QUESTION_KEYS)
+    with pytest.raises(ValueError, match="questions: 'children'"):
+        lb._check_content(lb._OPTION_LISTS, QUESTION_KEYS[:-1])
+
+
 def test_every_question_has_a_unique_key_and_options():
     assert len(set(QUESTION_KEYS)) == len(QUESTIONS)
     for question in QUESTIONS:
