@@ -696,6 +696,26 @@ def test_a_hand_edited_answer_that_is_not_a_choice_starts_unanswered(answers_in_
     assert helper.notice.value == ""
 
 
+def test_a_double_click_on_suggest_keeps_the_note_and_the_result(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    helper.purpose.value = "Reminders"
+    fill(helper, answers(real_choice="yes"))
+    helper.button.click()
+    note, result = helper.feedback.value, helper.result.value
+    assert "Saved:" in note
+    helper.button.click()  # the second click of a double click
+    assert helper.feedback.value == note and helper.result.value == result
+
+
+def test_the_form_has_the_shared_widget_shape(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    parts = helper.widget.children
+    assert "unicode-bidi: plaintext" in parts[0].value  # Arabic purposes read right to left
+    assert parts[1] is helper.notice and parts[-1] is helper.downloads
+    assert parts.index(helper.button) < parts.index(helper.feedback) < parts.index(helper.result)
+    assert helper.button.layout.width == "auto" and helper.purpose.style.description_width == "initial"
+
+
 def test_an_overdue_law_review_is_said_first(monkeypatch):
     from datetime import date
 
