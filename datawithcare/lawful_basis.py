@@ -10,9 +10,13 @@ It is a learning aid, not legal advice. Every result shows the date the
 law was last checked and the date to review it by, read from the course's
 one law-dates file (:mod:`datawithcare.law_dates`).
 
-:class:`LawfulBasisHelper` is the widget: radio buttons and drop-downs for
-the questions, a "Suggest" button, a result panel, answers saved in the
-``lawful-basis`` answer store, and a download of the result.
+:class:`LawfulBasisHelper` is the widget, built on the course's one widget
+shape (:class:`~datawithcare.ui.AnswerWidget`): radio buttons and drop-downs
+for the questions, a "Suggest" button and a result panel. Every change is
+saved in the ``lawful-basis`` answer store, checked on loading against
+:class:`SavedLawfulBasis`. The result (from the template
+``templates/lawful-basis-suggestion.md.j2``) downloads as a page and as
+Markdown, always with the answers file.
 """
 
 from __future__ import annotations
@@ -20,80 +24,50 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import Any, Literal
 
 import ipywidgets as widgets
+import yaml
+from pydantic import BaseModel, ConfigDict, StrictStr
 
 from datawithcare.answers import AnswerFileError, download_link
 from datawithcare.law_dates import load_law_dates
-from datawithcare.ui import Feedback, download_area, open_store, save_answers, show_downloads
+from datawithcare.render import markdown_body, markdown_to_html, render_markdown
+from datawithcare.ui import AnswerWidget, button, labelled
 
 #: When the rules in this module were last checked against the law, and when to review them.
 LAW_DATES = load_law_dates()
 LAW_LAST_CHECKED = LAW_DATES.last_checked_text
 LAW_REVIEW_BY = LAW_DATES.review_by_text
 
+#: The helper's words (the questions, the Article 9 uses, the pages it links to) are
+#: data, beside the other frameworks; the rules that use them are below.
+CONTENT_PATH = Path(__file__).resolve().parent / "frameworks" / "lawful-basis.yaml"
+_CONTENT = yaml.safe_load(CONTENT_PATH.read_text(encoding="utf-8"))
+
 #: Said on every result, in the widget and in the download.
-LEARNING_AID_NOTE = (
-    "This is a learning aid, not legal advice. It shows one way to reason about a purpose. "
-    "Check the suggestion against the ICO's guidance, and ask the ICO or a solicitor "
-    "when the answer matters."
-)
+LEARNING_AID_NOTE: str = _CONTENT["learning_aid_note"]
+
+
+def _link(name: str) -> tuple[str, str]:
+    entry = _CONTENT["links"][name]
+    return entry["title"], entry["url"]
+
 
 # ICO guidance and the law, as (title, address). Only pages the course has checked.
-ICO_GUIDE = (
-    "ICO: UK GDPR guidance and resources",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/",
-)
-ICO_CONSENT = (
-    "ICO: what is valid consent?",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/consent/what-is-valid-consent",
-)
-ICO_RLI = (
-    "ICO: the recognised legitimate interest conditions",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/"
-    "recognised-legitimate-interest-detailed/what-are-the-recognised-legitimate-interest-conditions/"
-    "national-security-public-security-and-defence-condition/",
-)
-LAW_S70 = (
-    "Data (Use and Access) Act 2025, section 70 (recognised legitimate interests)",
-    "https://www.legislation.gov.uk/ukpga/2025/18/section/70/data.html",
-)
-ICO_ART9 = (
-    "ICO: what are the conditions for processing special category data?",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/"
-    "special-category-data/what-are-the-conditions-for-processing",
-)
-ICO_LI = (
-    "ICO: legitimate interests",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/legitimate-interests/",
-)
-LAW_ART9 = (
-    "UK GDPR Article 9 (special category data)",
-    "https://www.legislation.gov.uk/eur/2016/679/article/9",
-)
-LAW_SCH1_PARA1 = (
-    "DPA 2018 Schedule 1 paragraph 1 (employment, social security and social protection)",
-    "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/1",
-)
-LAW_SCH1_PARA18 = (
-    "DPA 2018 Schedule 1 paragraph 18 (safeguarding of children and of individuals at risk)",
-    "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/18",
-)
-ICO_SPI = (
-    "ICO: what are the substantial public interest conditions?",
-    "https://cy.ico.org.uk/for-organisations/guide-to-data-protection/guide-to-the-general-data-protection-"
-    "regulation-gdpr/special-category-data/what-are-the-substantial-public-interest-conditions/",
-)
-ICO_CRIMINAL = (
-    "ICO: conditions for processing criminal offence data",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/lawful-basis/"
-    "criminal-offence-data/what-are-the-conditions-for-processing",
-)
-ICO_CHILDREN = (
-    "ICO: children, online services and consent",
-    "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/childrens-information/"
-    "children-and-the-uk-gdpr/what-are-the-rules-about-an-iss-and-consent/",
-)
+ICO_GUIDE = _link("ico_guide")
+ICO_CONSENT = _link("ico_consent")
+ICO_RLI = _link("ico_rli")
+LAW_S70 = _link("law_s70")
+ICO_ART9 = _link("ico_art9")
+ICO_LI = _link("ico_li")
+LAW_ART9 = _link("law_art9")
+LAW_SCH1_PARA1 = _link("law_sch1_para1")
+LAW_SCH1_PARA18 = _link("law_sch1_para18")
+ICO_SPI = _link("ico_spi")
+ICO_CRIMINAL = _link("ico_criminal")
+ICO_CHILDREN = _link("ico_children")
 
 
 @dataclass(frozen=True)
@@ -106,171 +80,97 @@ class Question:
     help: str = ""
 
 
+# The answers the rules below name. Their words must match the data file exactly.
 YES, NO, NOT_SURE = "yes", "no", "not sure"
 NONE = "none"
 NOT_APPLICABLE = "not applicable"
-
-#: Annex 1 conditions for a recognised legitimate interest (UK GDPR Art 6(1)(ea)).
-ANNEX1_CONDITIONS = (
-    NONE,
-    "a public body asks for it for its public task",
-    "national security, public security or defence",
-    "an emergency",
-    "preventing, detecting or investigating crime",
-    "safeguarding a vulnerable person",
-)
-
-SPECIAL_CATEGORIES = (
-    NONE,
-    "health",
-    "racial or ethnic origin",
-    "religious or philosophical beliefs",
-    "sex life or sexual orientation",
-    "political opinions",
-    "trade union membership",
-    "genetic data, or biometric data used to identify someone",
-)
-
 EXPLICIT_CONSENT = "the person gives explicit consent"
 VITAL_9 = "protecting someone's life when they cannot give consent (for example, they are unconscious)"
 LEGAL_CLAIMS = "a legal claim, such as medical evidence for an asylum appeal"
 EMPLOYMENT = "your duties as an employer, such as staff sickness records"
 SAFEGUARDING = "safeguarding a child or an adult at risk"
+DISABILITY_SUPPORT = "support for people with a disability or medical condition"
 NONE_OF_THESE = "none of these"
+PUBLIC_BODY_ASKS = "a public body asks for it for its public task"
+SAFEGUARDING_A_PERSON = "safeguarding a vulnerable person"
+AN_EMERGENCY = "an emergency"
 
-#: What special category data is for, and the Article 9 condition each points to.
+#: Annex 1 conditions for a recognised legitimate interest (UK GDPR Art 6(1)(ea)), ``none`` first.
+ANNEX1_CONDITIONS: tuple[str, ...] = tuple(_CONTENT["annex1_conditions"])
+
+#: The kinds of special category data (UK GDPR Article 9(1)), ``none`` first.
+SPECIAL_CATEGORIES: tuple[str, ...] = tuple(_CONTENT["special_categories"])
+
+#: What special category data is for, and the Article 9 condition (and advice) each points to.
 SPECIAL_PURPOSES: dict[str, tuple[str, str]] = {
-    NOT_APPLICABLE: ("", ""),
-    EXPLICIT_CONSENT: (
-        "Article 9(2)(a): explicit consent",
-        "Ask in a clear statement that names the type of data, separate from any other consent. "
-        "Nobody can give explicit consent while they cannot decide, for example when unconscious.",
-    ),
-    VITAL_9: (
-        "Article 9(2)(c): vital interests, when the person cannot give consent",
-        "This condition is for protecting life when the person is physically or legally unable to "
-        "consent. If they can decide for themselves, ask for their explicit consent instead.",
-    ),
-    LEGAL_CLAIMS: (
-        "Article 9(2)(f): establishing, exercising or defending legal claims",
-        "Use only the special category data the claim needs, and only for the claim.",
-    ),
-    EMPLOYMENT: (
-        "Article 9(2)(b) employment, social security and social protection, with DPA 2018 "
-        "Schedule 1 paragraph 1",
-        "This condition is for your duties and rights as an employer under employment law. You need "
-        "an appropriate policy document for it.",
-    ),
-    SAFEGUARDING: (
-        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 18 "
-        "(safeguarding of children and of individuals at risk)",
-        "Paragraph 18 has an extra requirement: you use the data without the person's consent because "
-        "they cannot give it, you cannot reasonably be expected to get it, or asking would put the "
-        "protection at risk. The person must be under 18, or 18 or over and at risk. If you can ask, ask.",
-    ),
-    "counselling": (
-        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 17 (counselling)",
-        "You will usually need an appropriate policy document for this condition.",
-    ),
-    "support for people with a disability or medical condition": (
-        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 16 "
-        "(support for individuals with a particular disability or medical condition, "
-        "by a not-for-profit body)",
-        "This condition is for not-for-profit bodies that support people with the condition. "
-        "You will usually need an appropriate policy document.",
-    ),
-    "monitoring equality of opportunity": (
-        "Article 9(2)(g) substantial public interest, with DPA 2018 Schedule 1 paragraph 8 "
-        "(equality of opportunity or treatment)",
-        "You will usually need an appropriate policy document. Keep monitoring data apart from "
-        "case records, and report it only in aggregate.",
-    ),
-    "our members, in a not-for-profit body with a religious, political, philosophical or trade union aim": (
-        "Article 9(2)(d): not-for-profit bodies",
-        "Only for members, former members or people in regular contact with you, and you must not "
-        "share the data outside your body without their consent.",
-    ),
-    NONE_OF_THESE: ("", ""),
+    entry["use"]: (entry["condition"], entry["advice"]) for entry in _CONTENT["special_purposes"]
 }
 
-QUESTIONS: tuple[Question, ...] = (
+_OPTION_LISTS = {
+    "annex1_conditions": ANNEX1_CONDITIONS,
+    "special_categories": SPECIAL_CATEGORIES,
+    "special_purposes": tuple(SPECIAL_PURPOSES),
+}
+
+QUESTIONS: tuple[Question, ...] = tuple(
     Question(
-        "required_by_law",
-        "Does a law say you must use the data in this way?",
-        (YES, NO, NOT_SURE),
-        "For example, keeping payroll records for HMRC.",
-    ),
-    Question(
-        "needed_for_contract",
-        "Do you need the data to carry out a contract with this person, or steps they asked for before one?",
-        (YES, NO, NOT_SURE),
-        "For example, paying a sessional interpreter you employ. Free advice is not usually a contract.",
-    ),
-    Question(
-        "official_function",
-        "Is this a task set out in law for the public good, which you carry out (for example, "
-        "a statutory service you deliver for a council)?",
-        (YES, NO, NOT_SURE),
-        "This is rare for a small charity.",
-    ),
-    Question(
-        "protect_life",
-        "Do you need the data to protect someone's life, in an emergency?",
-        (YES, NO),
-        "For example, telling paramedics about a client's medical condition when she has collapsed.",
-    ),
-    Question(
-        "annex1_condition",
-        "Does the purpose fit one of these recognised legitimate interest conditions?",
-        ANNEX1_CONDITIONS,
-        "These are the five conditions in Annex 1 of the UK GDPR.",
-    ),
-    Question(
-        "real_choice",
-        "Can people say no, or change their mind later, without losing any help?",
-        (YES, NO),
-        "If the person depends on you for help, a yes may not really be a free choice.",
-    ),
-    Question(
-        "reasonable_expectation",
-        "Would people expect you to use their data in this way, with little risk to them?",
-        (YES, NO, NOT_SURE),
-        "",
-    ),
-    Question(
-        "special_category",
-        "Does the data include any special category data?",
-        SPECIAL_CATEGORIES,
-        "Nationality and immigration status are not on this list: there is a separate question below.",
-    ),
-    Question(
-        "special_purpose",
-        "If it does, what do you use the special category data for?",
-        tuple(SPECIAL_PURPOSES),
-        "Choose 'not applicable' if there is no special category data, and 'none of these' if no use fits.",
-    ),
-    Question(
-        "immigration_or_nationality",
-        "Does the data include immigration status or nationality?",
-        (YES, NO),
-        "",
-    ),
-    Question(
-        "criminal_offence",
-        "Does the data include criminal convictions or offences (including allegations)?",
-        (YES, NO),
-        "",
-    ),
-    Question(
-        "children",
-        "Are any of the people under 18?",
-        (YES, NO),
-        "",
-    ),
+        q["key"],
+        q["text"],
+        tuple(q["options"]) if "options" in q else _OPTION_LISTS[q["options_from"]],
+        q.get("help", ""),
+    )
+    for q in _CONTENT["questions"]
 )
+
+
+def _check_content(option_lists: dict[str, tuple[str, ...]], keys: tuple[str, ...]) -> None:
+    """Refuse to start if the data file lost a word the rules use (a typo would change the law)."""
+    needed = {
+        "annex1_conditions": (NONE, PUBLIC_BODY_ASKS, SAFEGUARDING_A_PERSON, AN_EMERGENCY),
+        "special_categories": (NONE, "health"),
+        "special_purposes": (
+            NOT_APPLICABLE,
+            EXPLICIT_CONSENT,
+            VITAL_9,
+            LEGAL_CLAIMS,
+            EMPLOYMENT,
+            SAFEGUARDING,
+            DISABILITY_SUPPORT,
+            NONE_OF_THESE,
+        ),
+    }
+    missing = [
+        f"{where}: {word!r}"
+        for where, words in needed.items()
+        for word in words
+        if word not in option_lists[where]
+    ]
+    rules_keys = (
+        "required_by_law",
+        "needed_for_contract",
+        "official_function",
+        "protect_life",
+        "annex1_condition",
+        "real_choice",
+        "reasonable_expectation",
+        "special_category",
+        "special_purpose",
+        "immigration_or_nationality",
+        "criminal_offence",
+        "children",
+    )
+    missing += [f"questions: {key!r}" for key in rules_keys if key not in keys]
+    if option_lists["annex1_conditions"][:1] != (NONE,) or option_lists["special_categories"][:1] != (NONE,):
+        missing.append("'none' as the first Annex 1 condition and the first special category")
+    if missing:
+        raise ValueError(
+            f"{CONTENT_PATH.name} is missing words the lawful-basis rules use: {'; '.join(missing)}."
+        )
+
 
 QUESTION_KEYS: tuple[str, ...] = tuple(q.key for q in QUESTIONS)
 _BY_KEY = {q.key: q for q in QUESTIONS}
+_check_content(_OPTION_LISTS, QUESTION_KEYS)
 
 
 class AnswerProblem(ValueError):
@@ -303,58 +203,40 @@ class Suggestion:
         return self.basis is not None
 
     def to_markdown(self, purpose: str = "") -> str:
-        """Return the suggestion as a Markdown document to download or print."""
-        lines = ["# Lawful basis: a worked suggestion", ""]
-        if purpose:
-            lines += [f"**Purpose:** {purpose}", ""]
-        lines += [f"**Suggested lawful basis:** {self.basis or 'none found'}"]
-        if self.article:
-            lines += [f"**Where in the law:** {self.article}"]
-        if self.special_condition:
-            lines += [f"**Article 9 condition:** {self.special_condition}"]
-        elif self.needs_special_condition:
-            lines += ["**Article 9 condition:** none found"]
-        lines += ["", "## Why", ""] + [f"- {r}" for r in self.reasoning]
-        if self.caveats:
-            lines += ["", "## Check before you rely on it", ""] + [f"- {c}" for c in self.caveats]
-        lines += ["", "## Read more", ""] + [f"- [{title}]({url})" for title, url in self.links]
-        lines += ["", f"*{self.note} Law last checked: {LAW_LAST_CHECKED}. Review by: {LAW_REVIEW_BY}.*", ""]
-        return "\n".join(lines)
+        """Return the suggestion as a Markdown document to download or print.
 
-    def to_html(self) -> str:
-        """Return the suggestion as HTML for the result panel."""
-        esc = html.escape
-        parts = [
-            f"<p><strong>{esc(self.note)}</strong> Law last checked: {esc(LAW_LAST_CHECKED)}. "
-            f"Review by: {esc(LAW_REVIEW_BY)}.</p>",
-            f"<h4>Suggested lawful basis: {esc(self.basis or 'none found')}</h4>",
-        ]
-        if self.article:
-            parts.append(f"<p>Where in the law: {esc(self.article)}</p>")
-        if self.special_condition:
-            parts.append(f"<p>Article 9 condition: {esc(self.special_condition)}</p>")
-        elif self.needs_special_condition:
-            parts.append("<p>Article 9 condition: none found</p>")
-        parts.append(
-            "<p><strong>Why</strong></p><ul>"
-            + "".join(f"<li>{esc(r)}</li>" for r in self.reasoning)
-            + "</ul>"
+        It is made from ``templates/lawful-basis-suggestion.md.j2``; the
+        purpose (the learner's words) is escaped, so it stays text.
+        """
+        return render_markdown(
+            "lawful-basis-suggestion.md.j2",
+            purpose=" ".join(str(purpose or "").split()),
+            note=self.note,
+            last_checked=LAW_LAST_CHECKED,
+            review_by=LAW_REVIEW_BY,
+            basis=self.basis,
+            article=self.article,
+            special_condition=self.special_condition,
+            needs_special_condition=self.needs_special_condition,
+            reasoning=self.reasoning,
+            caveats=self.caveats,
+            links=self.links,
         )
-        if self.caveats:
-            parts.append(
-                "<p><strong>Check before you rely on it</strong></p><ul>"
-                + "".join(f"<li>{esc(c)}</li>" for c in self.caveats)
-                + "</ul>"
-            )
-        parts.append(
-            "<p><strong>Read more</strong></p><ul>"
-            + "".join(
-                f'<li><a href="{esc(url)}" target="_blank" rel="noopener">{esc(title)}</a></li>'
-                for title, url in self.links
-            )
-            + "</ul>"
-        )
-        return "".join(parts)
+
+    def to_html(self, purpose: str = "") -> str:
+        """Return the suggestion as HTML for the result panel (a fragment, from the same template).
+
+        Its headings start at ``<h4>``, so they never look like the
+        lesson's own headings, and its links open in a new tab, so the
+        notebook stays open.
+        """
+        body = markdown_body(self.to_markdown(purpose), heading_offset=3)
+        # Raw HTML is off in the renderer, so every <a href= here is a link from the template.
+        return body.replace("<a href=", '<a target="_blank" rel="noopener" href=')
+
+    def to_page(self, purpose: str = "") -> str:
+        """Return the suggestion as a whole HTML page to download and print."""
+        return markdown_to_html(self.to_markdown(purpose), "Lawful basis: a worked suggestion")
 
 
 def check_answers(answers: object) -> dict[str, str]:
@@ -420,7 +302,7 @@ def check_answers(answers: object) -> dict[str, str]:
             "life at risk when the person cannot consent."
         )
     annex1 = tidy["annex1_condition"]
-    if purpose == SAFEGUARDING and annex1 not in (NONE, "safeguarding a vulnerable person", "an emergency"):
+    if purpose == SAFEGUARDING and annex1 not in (NONE, SAFEGUARDING_A_PERSON, AN_EMERGENCY):
         problems.append(
             f"These answers contradict each other: you said the purpose is '{annex1}', but chose "
             "safeguarding for the special category data. The safeguarding condition (DPA 2018 Schedule 1 "
@@ -470,10 +352,7 @@ def _article9(tidy: dict[str, str], suggestion: Suggestion) -> None:
         suggestion.links.append(LAW_SCH1_PARA18)
     if purpose == EMPLOYMENT:
         suggestion.links.append(LAW_SCH1_PARA1)
-    if (
-        tidy["special_purpose"] == "support for people with a disability or medical condition"
-        and special != "health"
-    ):
+    if tidy["special_purpose"] == DISABILITY_SUPPORT and special != "health":
         suggestion.caveats.append(
             f"This condition is about supporting people with a disability or medical condition, "
             "but you named "
@@ -580,7 +459,7 @@ def suggest_lawful_basis(answers: dict) -> Suggestion:
             ],
             links=[ICO_RLI, LAW_S70],
         )
-        if condition == ANNEX1_CONDITIONS[1]:
+        if condition == PUBLIC_BODY_ASKS:
             s.caveats.append(
                 "The ICO describes sharing under this condition as voluntary: a request from a public body "
                 "does not by itself oblige you to share. Ask which law or task the body relies on, "
@@ -649,36 +528,53 @@ def suggest_lawful_basis(answers: dict) -> Suggestion:
 # The widget -----------------------------------------------------------------
 
 
-class LawfulBasisHelper:
+class SavedLawfulBasis(BaseModel):
+    """The shape of ``lawful-basis.json``: the purpose, each answer, and the last suggestion.
+
+    An answer that is text but not one of the choices (a hand edit) does not
+    stop the file loading: that question starts unanswered.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    purpose: StrictStr = ""
+    answers: dict[Literal[QUESTION_KEYS], StrictStr | None] = {}  # type: ignore[valid-type]
+    suggested_basis: StrictStr | None = None
+
+
+class LawfulBasisHelper(AnswerWidget):
     """A form for the lawful-basis helper, with a "Suggest" button.
 
-    >>> LawfulBasisHelper().show()  # doctest: +SKIP
+    Every change is saved as you go. **Suggest** saves too, then shows the
+    suggestion (or what to fix) and offers it as a download, with the
+    answers file you can load again.
+
+    >>> LawfulBasisHelper().widget  # doctest: +SKIP
 
     ``folder`` says where to keep the answers (leave it out to use the
     learner's ``my-answers`` folder).
     """
 
     store_name = "lawful-basis"
+    schema = SavedLawfulBasis
 
-    def __init__(self, folder: str | None = None) -> None:
-        self.feedback = Feedback()
-        self.store = open_store(self.store_name, self.feedback, folder=folder)
-        saved = self.store.as_dict() if self.store is not None else {}
-        self.purpose = widgets.Text(
+    def __init__(self, folder: str | Path | None = None) -> None:
+        super().__init__(folder)
+        # The schema has checked the file: what loads has the right shape.
+        saved = SavedLawfulBasis.model_validate(self.store.as_dict() if self.store is not None else {})
+        self.purpose = labelled(
+            widgets.Text,
             description="Purpose:",
             placeholder="e.g. Send ESOL class reminders by text message",
-            value=str(saved.get("purpose", "")),
+            value=saved.purpose,
+            # Save when the learner leaves the box, not at every key.
+            continuous_update=False,
             layout=widgets.Layout(width="95%"),
-            style={"description_width": "initial"},
         )
         self.inputs: dict[str, widgets.ValueWidget] = {}
-        rows: list[widgets.Widget] = [self.purpose]
-        # A saved file may hold "answers": null, or anything else by hand: use only a dictionary.
-        stored_answers = saved.get("answers")
-        if not isinstance(stored_answers, dict):
-            stored_answers = {}
+        self._rows: list[widgets.Widget] = [self.purpose]
         for question in QUESTIONS:
-            stored = stored_answers.get(question.key)
+            stored = saved.answers.get(question.key)
             value = stored if stored in question.options else None
             if len(question.options) <= 3:
                 control = widgets.RadioButtons(options=list(question.options), value=value)
@@ -691,75 +587,89 @@ class LawfulBasisHelper:
             label = f"<strong>{html.escape(question.text)}</strong>"
             if question.help:
                 label += f"<br><small>{html.escape(question.help)}</small>"
-            rows += [widgets.HTML(label), control]
-        self.button = widgets.Button(description="Suggest", button_style="primary", icon="check")
+            self._rows += [widgets.HTML(label), control]
+        self.button = button("Suggest", button_style="primary", icon="check")
         self.button.on_click(self._on_suggest)
         self.result = widgets.HTML(value="")
-        self.downloads = download_area()
         self.suggestion: Suggestion | None = None
-        self.box = widgets.VBox(rows + [self.button, self.feedback, self.result, self.downloads])
         # Keep the learner's work as they go, not only when a suggestion succeeds.
         self.purpose.observe(self._save_draft, names="value")
         for control in self.inputs.values():
             control.observe(self._save_draft, names="value")
+
+    def form(self) -> list[widgets.Widget]:
+        """The purpose, the questions, the Suggest button, what to fix and the result.
+
+        The base puts the downloads under the result.
+        """
+        return [*self._rows, self.button, self.feedback, self.result]
+
+    def answers(self) -> dict[str, Any]:
+        """What is on screen now: the purpose, each answer (None if unanswered), no suggestion yet."""
+        return {
+            "purpose": self.purpose.value,
+            "answers": {key: control.value for key, control in self.inputs.items()},
+            "suggested_basis": None,
+        }
 
     def _save_draft(self, _change: object = None) -> None:
         """Save the purpose and every answer so far, quietly; say so only if saving fails."""
         if self.store is None:
             return
         try:
-            # A suggestion made from earlier answers no longer holds.
-            self.store.update(
-                {"purpose": self.purpose.value, "answers": self.answers(), "suggested_basis": None}
-            )
+            # A suggestion made from earlier answers no longer holds (answers() forgets it).
+            self.store.update(self.answers())
         except (AnswerFileError, ValueError) as exc:
             self.feedback.problem(str(exc))
-
-    def answers(self) -> dict:
-        """Return the current answers on the form (unanswered ones are None)."""
-        return {key: control.value for key, control in self.inputs.items()}
+            self.offer_downloads(unsaved=self.answers())
 
     def _on_suggest(self, _button: object = None) -> None:
         self.result.value = ""
         self.downloads.value = ""
-        if not self.purpose.value.strip():
-            self.feedback.problem(
+        self.suggestion = None
+        on_screen = self.answers()
+        purpose = on_screen["purpose"].strip()
+        problems: list[str] = []
+        suggestion: Suggestion | None = None
+        if not purpose:
+            problems.append(
                 "Please describe the purpose in a few words first, so your result makes sense later."
             )
-            return
         try:
-            suggestion = suggest_lawful_basis(self.answers())
+            suggestion = suggest_lawful_basis(on_screen["answers"])
         except AnswerProblem as exc:
-            self.feedback.problem(exc.problems)
+            problems += exc.problems
+        if suggestion is not None and not problems:
+            on_screen["suggested_basis"] = suggestion.basis
+        # Save first, whatever the answers are, so nothing typed is lost.
+        if not self.save(on_screen):
+            return
+        if problems:
+            self.feedback.problem(
+                problems
+                + ["Your answers are saved as they are. Fix the points above and press Suggest again."]
+            )
+            return
+        if suggestion is None:  # pragma: no cover - problems is never empty without one
             return
         self.suggestion = suggestion
-        self.result.value = suggestion.to_html()
-        purpose = self.purpose.value.strip()
-        saved = save_answers(
-            self.store,
-            {"purpose": purpose, "answers": self.answers(), "suggested_basis": suggestion.basis},
-            self.feedback,
+        self.result.value = suggestion.to_html(purpose)
+        self.offer_downloads(
+            extra=[
+                download_link(
+                    suggestion.to_page(purpose),
+                    filename="lawful-basis-suggestion.html",
+                    mime="text/html",
+                    label="Download this suggestion to print (HTML)",
+                ),
+                download_link(
+                    suggestion.to_markdown(purpose),
+                    filename="lawful-basis-suggestion.md",
+                    mime="text/markdown",
+                    label="Download this suggestion as text (Markdown)",
+                ),
+            ]
         )
-        links = [
-            download_link(
-                suggestion.to_markdown(purpose),
-                filename="lawful-basis-suggestion.md",
-                mime="text/markdown",
-                label="Download this suggestion (Markdown)",
-            )
-        ]
-        if saved and self.store is not None:
-            links.append(self.store.download_link())
-        show_downloads(self.downloads, links)
-
-    def show(self) -> widgets.VBox:
-        """Return the form, to display in a notebook."""
-        return self.box
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - display only
-        from IPython.display import display
-
-        display(self.box)
 
 
 __all__ = [
@@ -779,6 +689,7 @@ __all__ = [
     "SPECIAL_PURPOSES",
     "AnswerProblem",
     "LawfulBasisHelper",
+    "SavedLawfulBasis",
     "Suggestion",
     "check_answers",
     "suggest_lawful_basis",

@@ -4,6 +4,11 @@
 turns it into a printable checklist (learner text escaped, from the template
 ``templates/ninety-day-plan.md.j2``) and :func:`ninety_day_plan_csv` into a
 spreadsheet whose cells never run as formulas.
+
+:func:`open_saved_answers` opens the answers the self-assessment and the
+data-needs planner saved, checked against the same schemas those widgets
+use: a file of the wrong shape is put aside (nothing deleted) and its
+``message`` names the field to mend.
 """
 
 from __future__ import annotations
@@ -11,14 +16,40 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from datawithcare.maturity import MaturityScores, load_framework, strengths_and_priorities, theme_advice
+from datawithcare.answers import AnswerStore
+from datawithcare.maturity import (
+    MaturityAssessment,
+    MaturityScores,
+    load_framework,
+    strengths_and_priorities,
+    theme_advice,
+)
+from datawithcare.planner import DataNeedsPlanner
 from datawithcare.render import csv_cell, render_markdown
 
 _DATE_RULE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def open_saved_answers(folder: str | Path | None = None) -> tuple[AnswerStore, AnswerStore]:
+    """Open the saved self-assessment and data-needs plan: ``(maturity_store, needs_store)``.
+
+    Each file is checked against the schema of the widget that wrote it
+    (:class:`~datawithcare.maturity.MaturityAssessment`,
+    :class:`~datawithcare.planner.DataNeedsPlanner`). A file that does not
+    fit is renamed, not deleted, and the store's ``message`` says which
+    field is wrong and how to mend it; the store is then empty, so the
+    lesson uses its worked example. ``folder`` is where the answers are
+    (leave it out to use ``my-answers``).
+    """
+    return (
+        AnswerStore(MaturityAssessment.store_name, folder=folder, schema=MaturityAssessment.schema),
+        AnswerStore(DataNeedsPlanner.store_name, folder=folder, schema=DataNeedsPlanner.schema),
+    )
 
 
 def _themes(framework: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -204,4 +235,5 @@ __all__ = [
     "ninety_day_plan",
     "ninety_day_plan_csv",
     "ninety_day_plan_markdown",
+    "open_saved_answers",
 ]

@@ -147,3 +147,25 @@ def test_modify_sees_what_another_copy_saved(tmp_path):
     second.modify(lambda latest: {"people": [*latest.get("people", []), "B"]})
     assert saved(tmp_path, "quiz") == {"people": ["A", "B"]}
     assert second.merged
+
+
+def test_an_uploaded_lawful_basis_file_is_never_overwritten_by_a_form_opened_before_it(tmp_path):
+    from datawithcare.lawful_basis import LawfulBasisHelper
+
+    old = LawfulBasisHelper(folder=tmp_path / "last-session")
+    old.purpose.value = "Safeguarding referral"
+    old.inputs["annex1_condition"].value = "safeguarding a vulnerable person"
+    uploaded = (tmp_path / "last-session" / "lawful-basis.json").read_bytes()
+
+    folder = tmp_path / "my-answers"
+    helper = LawfulBasisHelper(folder=folder)  # a fresh session: nothing saved yet
+    folder.mkdir(exist_ok=True)
+    (folder / "lawful-basis.json").write_bytes(uploaded)  # the learner uploads the file
+    helper.purpose.value = "Text reminders"  # …and types without running the cell again
+
+    assert (folder / "lawful-basis.json").read_bytes() == uploaded
+    assert "Nothing was saved" in helper.feedback.value and "Run the cell again" in helper.feedback.value
+    assert 'download="lawful-basis.json"' in helper.downloads.value  # what is on screen
+    again = LawfulBasisHelper(folder=folder)  # running the cell again loads the upload
+    assert again.purpose.value == "Safeguarding referral"
+    assert again.inputs["annex1_condition"].value == "safeguarding a vulnerable person"

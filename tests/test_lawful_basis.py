@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import ipywidgets as widgets
@@ -444,6 +445,18 @@ def test_answer_problem_is_a_value_error():
     assert issubclass(AnswerProblem, ValueError)
 
 
+def test_the_words_of_the_helper_are_data_and_a_lost_word_stops_it():
+    from datawithcare import lawful_basis as lb
+
+    assert lb.CONTENT_PATH.name == "lawful-basis.yaml" and lb.CONTENT_PATH.parent.name == "frameworks"
+    lb._check_content(lb._OPTION_LISTS, QUESTION_KEYS)  # the shipped file has every word
+    edited = {**lb._OPTION_LISTS, "special_purposes": tuple(p for p in SPECIAL_PURPOSES if p != VITAL_9)}
+    with pytest.raises(ValueError, match="special_purposes: .protecting someone's life"):
+        lb._check_content(edited, QUESTION_KEYS)
+    with pytest.raises(ValueError, match="questions: 'children'"):
+        lb._check_content(lb._OPTION_LISTS, QUESTION_KEYS[:-1])
+
+
 def test_every_question_has_a_unique_key_and_options():
     assert len(set(QUESTION_KEYS)) == len(QUESTIONS)
     for question in QUESTIONS:
@@ -496,7 +509,9 @@ def test_widget_with_unanswered_questions_explains_and_keeps_the_work(answers_in
     assert "Please check:" in helper.feedback.value
     assert "Please answer" in helper.feedback.value
     assert helper.result.value == ""
-    assert helper.downloads.value == ""
+    # Issue 16: the answers file is offered even while answers are missing; the suggestion is not.
+    assert 'download="lawful-basis.json"' in helper.downloads.value
+    assert "lawful-basis-suggestion" not in helper.downloads.value
     # Regression (expert review): work was saved only when Suggest succeeded.
     stored = AnswerStore("lawful-basis", folder=answers_in_tmp)
     assert stored.get("purpose") == "Funder report"
@@ -562,8 +577,143 @@ def test_widget_with_unreadable_saved_file_starts_fresh(answers_in_tmp):
     answers_in_tmp.mkdir(parents=True)
     (answers_in_tmp / "lawful-basis.json").write_text("{not json", encoding="utf-8")
     helper = LawfulBasisHelper()
-    assert "could not be read" in helper.feedback.value
+    assert "could not be read" in helper.notice.value
     assert helper.purpose.value == ""
+    # The note sits at the top, above the form.
+    assert helper.widget.children.index(helper.notice) < 3
+
+
+def _links(area: str) -> dict[str, bytes]:
+    return {
+        name: base64.b64decode(data)
+        for name, data in re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', area)
+    }
+
+
+def test_suggest_saves_before_it_checks_and_offers_the_answers_file(answers_in_tmp):
+    # Issue 16: contradictory answers are still saved, and the answers file is offered.
+    helper = LawfulBasisHelper()
+    helper.purpose.value = "Health needs"
+    fill(helper, answers(special_category="health", special_purpose=EXPLICIT_CONSENT))
+    helper.inputs["real_choice"].value = "no"
+    helper.button.click()
+    assert "contradict" in helper.feedback.value and "saved as they are" in helper.feedback.value
+    links = _links(helper.downloads.value)
+    assert list(links) == ["lawful-basis.json"]
+    offered = json.loads(links["lawful-basis.json"])["answers"]
+    assert offered["answers"]["special_purpose"] == EXPLICIT_CONSENT
+    assert offered["suggested_basis"] is None
+    assert AnswerStore("lawful-basis", folder=answers_in_tmp).get("purpose") == "Health needs"
+
+
+def test_a_suggestion_offers_a_page_the_text_and_the_answers_file(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    helper.purpose.value = "Reminders"
+    fill(helper, answers(real_choice="yes"))
+    helper.button.click()
+    links = _links(helper.downloads.value)
+    assert set(links) == {"lawful-basis-suggestion.html", "lawful-basis-suggestion.md", "lawful-basis.json"}
+    page = links["lawful-basis-suggestion.html"].decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Suggested lawful basis: Consent" in page
+    # The answers file loads again in a new session, with the suggestion it led to.
+    (answers_in_tmp / "lawful-basis.json").unlink()
+    (answers_in_tmp / "lawful-basis.json").write_bytes(links["lawful-basis.json"])
+    again = LawfulBasisHelper()
+    assert again.purpose.value == "Reminders" and again.inputs["real_choice"].value == "yes"
+    assert again.store.get("suggested_basis") == "Consent"
+    # Links in the panel open in a new tab, so the notebook stays open.
+    assert 'target="_blank" rel="noopener" href="https://ico.org.uk/' in helper.result.value
+
+
+def test_the_purpose_stays_text_in_every_format(answers_in_tmp):
+    purpose = "# Not a heading | <script>alert(1)</script> [x](javascript:alert(1))"
+    result = suggest_lawful_basis(answers(real_choice="yes"))
+    text = result.to_markdown(purpose)
+    assert "**Purpose:** \\# Not a heading \\| \\<script\\>" in text
+    assert "\\[x\\](javascript:alert(1))" in text
+    for page in (result.to_html(purpose), result.to_page(purpose)):
+        assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert 'href="javascript' not in page and "# Not a heading | " in page
+    helper = LawfulBasisHelper()
+    helper.purpose.value = purpose
+    fill(helper, answers(real_choice="yes"))
+    helper.button.click()
+    assert "<script>" not in helper.result.value and "&lt;script&gt;" in helper.result.value
+
+
+def test_arabic_purpose_reads_right_to_left(answers_in_tmp):
+    result = suggest_lawful_basis(answers(real_choice="yes"))
+    page = result.to_html("تذكير بدروس اللغة الإنجليزية")
+    assert '<p dir="auto"><strong>Purpose:</strong> تذكير' in page
+
+
+def test_two_open_copies_never_overwrite_each_other(answers_in_tmp):
+    first = LawfulBasisHelper()
+    second = LawfulBasisHelper()
+    first.purpose.value = "Typed in the first copy"
+    second.purpose.value = "Typed in the second copy"
+    assert "Nothing was saved" in second.feedback.value
+    on_screen = json.loads(_links(second.downloads.value)["lawful-basis.json"])["answers"]
+    assert on_screen["purpose"] == "Typed in the second copy"
+    assert AnswerStore("lawful-basis", folder=answers_in_tmp).get("purpose") == "Typed in the first copy"
+
+
+def test_the_purpose_is_saved_when_the_learner_leaves_the_box_not_at_every_key(answers_in_tmp):
+    # Every save keeps a backup, so saving at every key would fill backups/ with copies.
+    helper = LawfulBasisHelper()
+    assert helper.purpose.continuous_update is False
+
+
+@pytest.mark.parametrize(
+    ("saved", "field"),
+    [
+        ({"answers": None}, "answers"),
+        ({"purpose": None}, "purpose"),
+        ({"answers": {"real_choice": ["yes"]}}, "answers → real_choice"),
+        ({"answers": {"concent": "yes"}}, "answers → concent → [key]"),
+        ({"suggested_basis": 3}, "suggested_basis"),
+    ],
+)
+def test_a_saved_file_of_the_wrong_shape_is_kept_aside_and_named(answers_in_tmp, saved, field):
+    answers_in_tmp.mkdir(parents=True)
+    payload = {"format": "data-with-care-answers", "store": "lawful-basis", "answers": saved}
+    (answers_in_tmp / "lawful-basis.json").write_text(json.dumps(payload), encoding="utf-8")
+    helper = LawfulBasisHelper()
+    note = helper.notice.value.replace("&#x27;", "'")
+    assert f"'{field}'" in note and "To mend it" in note and "Nothing has been deleted" in note
+    assert helper.purpose.value == "" and all(c.value is None for c in helper.inputs.values())
+    (aside,) = answers_in_tmp.glob("lawful-basis.unreadable-*.json")
+    assert json.loads(aside.read_text(encoding="utf-8")) == payload
+
+
+def test_a_hand_edited_answer_that_is_not_a_choice_starts_unanswered(answers_in_tmp):
+    answers_in_tmp.mkdir(parents=True)
+    saved = {"purpose": "Reminders", "answers": {"real_choice": "maybe", "children": "no"}}
+    payload = {"format": "data-with-care-answers", "store": "lawful-basis", "answers": saved}
+    (answers_in_tmp / "lawful-basis.json").write_text(json.dumps(payload), encoding="utf-8")
+    helper = LawfulBasisHelper()
+    assert helper.inputs["real_choice"].value is None and helper.inputs["children"].value == "no"
+    assert helper.notice.value == ""
+
+
+def test_a_double_click_on_suggest_keeps_the_note_and_the_result(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    helper.purpose.value = "Reminders"
+    fill(helper, answers(real_choice="yes"))
+    helper.button.click()
+    note, result = helper.feedback.value, helper.result.value
+    assert "Saved:" in note
+    helper.button.click()  # the second click of a double click
+    assert helper.feedback.value == note and helper.result.value == result
+
+
+def test_the_form_has_the_shared_widget_shape(answers_in_tmp):
+    helper = LawfulBasisHelper()
+    parts = helper.widget.children
+    assert "unicode-bidi: plaintext" in parts[0].value  # Arabic purposes read right to left
+    assert parts[1] is helper.notice and parts[-1] is helper.downloads
+    assert parts.index(helper.button) < parts.index(helper.feedback) < parts.index(helper.result)
+    assert helper.button.layout.width == "auto" and helper.purpose.style.description_width == "initial"
 
 
 def test_an_overdue_law_review_is_said_first(monkeypatch):

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from datawithcare import ethics_canvas as ec
+from datawithcare.lawful_basis import LawfulBasisHelper
 from datawithcare.maturity import THEME_IDS, MaturityAssessment, check_round_entry, summary_markdown
 from datawithcare.ninety_day_plan import ninety_day_plan, ninety_day_plan_csv, ninety_day_plan_markdown
 from datawithcare.personal_data_quiz import PersonalDataQuiz, load_questions
@@ -46,6 +47,28 @@ def _press_quiz(widget: PersonalDataQuiz) -> None:
     widget.button.click()
 
 
+def _press_lawful_basis(widget: LawfulBasisHelper) -> None:
+    widget.purpose.value = "Text reminders for the ESOL class"
+    widget.inputs["real_choice"].value = "yes"
+    widget.button.click()
+
+
+LAWFUL_BASIS_ANSWERS = {
+    "required_by_law": "no",
+    "needed_for_contract": "no",
+    "official_function": "no",
+    "protect_life": "no",
+    "annex1_condition": "none",
+    "real_choice": "yes",
+    "reasonable_expectation": "no",
+    "special_category": "none",
+    "special_purpose": "not applicable",
+    "immigration_or_nationality": "no",
+    "criminal_offence": "no",
+    "children": "no",
+}
+
+
 def _press_maturity(widget: MaturityAssessment) -> None:
     widget.show_button.click()
     widget.compare_button.click()
@@ -55,6 +78,11 @@ WIDGETS = {
     "data-needs-plan": (DataNeedsPlanner, _press_planner, {"plan": empty_plan()}),
     "ethics-canvas": (ec.EthicsCanvas, _press_canvas, ec.sample_canvas()),
     "personal-data-quiz": (PersonalDataQuiz, _press_quiz, {"answers": {}, "correct": 0}),
+    "lawful-basis": (
+        LawfulBasisHelper,
+        _press_lawful_basis,
+        {"purpose": "Reminders", "answers": LAWFUL_BASIS_ANSWERS, "suggested_basis": "Consent"},
+    ),
     "maturity-assessment": (
         MaturityAssessment,
         _press_maturity,
@@ -137,6 +165,8 @@ def test_a_damaged_file_never_breaks_a_widget_or_loses_anything(name, data):
         ("ethics-canvas", {"purpose": None}, "purpose"),
         ("ethics-canvas", {"decision": "perhaps"}, "decision"),
         ("personal-data-quiz", {"answers": ["Yes"]}, "answers"),
+        ("lawful-basis", {"answers": None}, "answers"),
+        ("lawful-basis", {"purpose": None}, "purpose"),
         ("maturity-assessment", {"before": {"responses": None}}, "before → responses"),
     ],
 )
@@ -386,6 +416,13 @@ def test_every_widget_offers_its_reloadable_answers_file(tmp_path):
     quiz = PersonalDataQuiz(folder=tmp_path)
     _press_quiz(quiz)
     assert "personal-data-quiz.json" in _links(quiz.downloads.value)
+
+    helper = LawfulBasisHelper(folder=tmp_path)
+    helper.purpose.value = "Funder report"
+    helper.button.click()  # …questions still unanswered
+    assert "Please check:" in helper.feedback.value
+    saved = json.loads(_links(helper.downloads.value)["lawful-basis.json"])
+    assert saved["answers"]["purpose"] == "Funder report"
 
     form = MaturityAssessment(folder=tmp_path)
     _fill(form, "Coordinator", everyone(2), round_name="<b>before</b>")
