@@ -76,7 +76,9 @@ def nbgitpuller_link(
     if not isinstance(branch, str) or not branch.strip():
         raise ValueError(f"Give the branch to copy, such as {LEARNER_BRANCH!r}.")
     path = _check_path(path)
-    folder = repo.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+    # nbgitpuller copies the repository into a folder named as the last
+    # part of its address, ".git" included.
+    folder = repo.rstrip("/").rsplit("/", 1)[-1]
     query = urlencode(
         {"repo": repo, "urlpath": f"lab/tree/{folder}/{path}", "branch": branch},
         quote_via=quote,

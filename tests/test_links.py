@@ -21,7 +21,7 @@ def test_nbgitpuller_link_opens_the_lesson_from_the_learner_branch() -> None:
     assert _query(link) == {
         "repo": "https://github.com/org/course.git",
         "branch": "learner",
-        "urlpath": "lab/tree/course/notebooks/06a-first-look.ipynb",
+        "urlpath": "lab/tree/course.git/notebooks/06a-first-look.ipynb",
     }
 
 
@@ -40,7 +40,7 @@ def test_hub_address_must_be_a_web_address(hub: str) -> None:
 def test_file_repository_for_a_hub_on_the_same_machine() -> None:
     link = nbgitpuller_link("https://hub.example.org", repository_url="file:///srv/course.git")
     assert _query(link)["repo"] == "file:///srv/course.git"
-    assert _query(link)["urlpath"] == "lab/tree/course/notebooks/00-jupyter-in-ten-minutes.ipynb"
+    assert _query(link)["urlpath"] == "lab/tree/course.git/notebooks/00-jupyter-in-ten-minutes.ipynb"
 
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "../x.ipynb", "notebooks/../../x", " "])
