@@ -46,6 +46,17 @@ c = get_config()
 c.CourseDirectory.student_id = os.environ["JUPYTERHUB_USER"]
 """
 
+# As hub/tljh/install.sh does: learners get the Assignments tab and
+# Validate, not the trainer's Formgrader or the course list.
+LEARNER_SERVER_CONFIG = {
+    "ServerApp": {
+        "jpserver_extensions": {
+            "nbgrader.server_extensions.formgrader": False,
+            "nbgrader.server_extensions.course_list": False,
+        }
+    }
+}
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -76,6 +87,9 @@ class LocalHub:
             folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "hub" / "nbgrader_config.py", etc / "nbgrader_config.py")
         (learner_etc / "nbgrader_config.py").write_text(LEARNER_NBGRADER_CONFIG, encoding="utf-8")
+        (learner_etc / "jupyter_server_config.json").write_text(
+            json.dumps(LEARNER_SERVER_CONFIG), encoding="utf-8"
+        )
         settings = {
             "port": self.port,
             "hub_port": free_port(),
@@ -350,6 +364,20 @@ class LearnerClient:
                     idle = True
                 elif kind in {"stream", "error", "execute_result", "display_data"}:
                     outputs.append({"type": kind, **reply["content"]})
+        except websocket.WebSocketConnectionClosedException:
+            # On a very busy machine the server may drop the web socket; the
+            # cell still runs. Wait for the kernel to go idle and say so.
+            while time.monotonic() < deadline:
+                state = self.request("GET", f"/api/kernels/{kernel_id}").json()["execution_state"]
+                if state == "idle":
+                    return {
+                        "status": "connection-lost",
+                        "outputs": outputs,
+                        "seconds": time.perf_counter() - start,
+                    }
+                if state == "dead":
+                    raise RuntimeError(f"{self.name}: the kernel died.") from None
+                time.sleep(0.2)
         finally:
             conn.close()
         if not (idle and status):

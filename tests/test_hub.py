@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import requests
 from local_hub import MISSING_PROXY, PROXY, LearnerClient, LocalHub
 from trainer_page import (
     EXERCISE,
@@ -90,6 +91,8 @@ def learner_session(hub: LocalHub, name: str, link: str) -> dict:
     assert shape and shape[-1]["data"]["text/plain"].startswith("("), ran["outputs"]
     me.request("DELETE", f"/api/kernels/{kernel}")
 
+    # Learners have the Assignments tab but not the trainer's Formgrader (as on the kit's hub).
+    assert requests.get(f"{me.base}/formgrader", headers=me.headers, timeout=60).status_code == 404
     listed = me.assignments("fetch", EXERCISE)
     assert listed.get("success"), f"{name} could not fetch the exercise: {listed}"
     assert any(a["assignment_id"] == EXERCISE and a["status"] == "fetched" for a in listed["value"]), listed
