@@ -17,7 +17,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Browser and hub tests also need Chromium and two Node packages:
 #   make setup-system   (as root: Debian's chromium, npm ci from package-lock.json)
 
-.PHONY: help setup setup-system book test test-fast lab bench data exercises lock strip lint clean
+.PHONY: help setup setup-system book test test-fast lab bench data exercises learner-bundle learner-branch lock strip lint clean
 
 help:
 	@echo "make book       build the book (every notebook executed) into _build/html"
@@ -28,6 +28,8 @@ help:
 	@echo "make bench      run the speed and size benchmarks; results go to _build/bench/"
 	@echo "make data       regenerate the shipped datasets from their seed"
 	@echo "make exercises  regenerate the student copies of the exercises"
+	@echo "make learner-bundle  what learners get, no solutions, into _build/learner-bundle"
+	@echo "make learner-branch  commit the learner bundle to the 'learner' branch (then: git push origin learner)"
 	@echo "make lock       re-pin requirements.txt and binder/requirements.txt"
 	@echo "make strip      remove outputs from every notebook"
 	@echo "make lint       ruff, codespell and the notebook checks"
@@ -71,6 +73,12 @@ data: $(STAMP)
 
 exercises: $(STAMP)
 	$(BIN)/python -m datawithcare.exercises generate
+
+learner-bundle: $(STAMP)
+	$(BIN)/python -m datawithcare.bundle build _build/learner-bundle
+
+learner-branch: $(STAMP)
+	$(BIN)/python -m datawithcare.bundle publish --branch learner
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv==0.13.8

@@ -9,6 +9,7 @@ Command line (``make exercises`` runs the first)::
 
     python -m datawithcare.exercises generate [NAME ...]
     python -m datawithcare.exercises grade NAME NOTEBOOK
+    python -m datawithcare.exercises check-submissions NAME   (in exercises/)
 
 nbgrader is part of the author environment, not the learner's: it is
 imported only when these functions run.
@@ -128,8 +129,24 @@ class Grade:
     max_score: float
 
 
-def grade(name: str, notebook: Path, root: Path | None = None) -> Grade:
-    """Autograde ``notebook`` as a submission of exercise ``name``."""
+@dataclass(frozen=True)
+class Rehearsal:
+    """One nbgrader run of an exercise: its student copy and the grades of some notebooks."""
+
+    release: dict[str, dict]
+    grades: dict[str, Grade]
+
+
+def rehearse(name: str, notebooks: dict[str, Path], root: Path | None = None) -> Rehearsal:
+    """Generate exercise ``name`` once and autograde ``notebooks`` in one run.
+
+    ``notebooks`` maps a learner's name to the notebook they hand in. The
+    result holds the generated student copy (tidied as ``make exercises``
+    writes it, by file name) and each learner's grade. One
+    ``generate_assignment`` and one ``autograde`` serve every notebook,
+    which is how the tests check an exercise without paying for nbgrader
+    several times.
+    """
     root = root or exercises_dir()
     if name not in list_exercises(root):
         raise ValueError(f"No solved source for exercise {name!r}.")
@@ -138,18 +155,87 @@ def grade(name: str, notebook: Path, root: Path | None = None) -> Grade:
     with tempfile.TemporaryDirectory() as tmp:
         course = _stage_course([name], Path(tmp), root)
         _nbgrader(["generate_assignment", name, "--force"], course)
-        submission = course / "submitted" / "learner" / name
-        submission.mkdir(parents=True)
-        shutil.copy(notebook, submission / f"{name}.ipynb")
-        _nbgrader(["autograde", name, "--force"], course)
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-            result = gradebook.find_submission(name, "learner")
-            return Grade(score=float(result.score), max_score=float(result.max_score))
+        release = {}
+        for notebook in sorted((course / "release" / name).glob("*.ipynb")):
+            _tidy(notebook)
+            release[notebook.name] = json.loads(notebook.read_text(encoding="utf-8"))
+        for learner, notebook in notebooks.items():
+            submission = course / "submitted" / learner / name
+            submission.mkdir(parents=True)
+            shutil.copy(notebook, submission / f"{name}.ipynb")
+        grades: dict[str, Grade] = {}
+        if notebooks:
+            _nbgrader(["autograde", name, "--force"], course)
+            with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+                for learner in notebooks:
+                    result = gradebook.find_submission(name, learner)
+                    grades[learner] = Grade(score=float(result.score), max_score=float(result.max_score))
+        return Rehearsal(release=release, grades=grades)
 
 
-def find_leaks(notebook: Path) -> list[str]:
-    """Return the problems that would give answers away in a student copy."""
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
+def grade(name: str, notebook: Path, root: Path | None = None) -> Grade:
+    """Autograde ``notebook`` as a submission of exercise ``name``."""
+    return rehearse(name, {"learner": notebook}, root).grades["learner"]
+
+
+def _source_text(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _graded_cells(notebook: dict) -> dict[str, dict]:
+    return {
+        cell["metadata"]["nbgrader"]["grade_id"]: cell
+        for cell in notebook.get("cells", [])
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    }
+
+
+def check_submission(release: Path, submitted: Path) -> list[str]:
+    """Say what a learner changed that nbgrader will quietly put right.
+
+    nbgrader restores a locked cell the learner edited, and (with
+    ``OverwriteCells.add_missing_cells``, set in the course's
+    ``nbgrader_config.py``) puts back a test cell the learner deleted. The
+    trainer should still know, to talk to the learner. The comparison is
+    with the student copy, so the hidden tests (which the learner never
+    had) raise no false alarm.
+    """
+    given = _graded_cells(json.loads(release.read_text(encoding="utf-8")))
+    try:
+        handed_in = _graded_cells(json.loads(submitted.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return [f"the notebook cannot be read ({exc}); ask the learner to download it again"]
+    problems = []
+    for grade_id, cell in given.items():
+        meta = cell["metadata"]["nbgrader"]
+        theirs = handed_in.get(grade_id)
+        if theirs is None:
+            if meta.get("grade") and not meta.get("solution"):
+                problems.append(f"test cell {grade_id!r} was deleted; nbgrader put it back and ran it")
+            elif meta.get("solution"):
+                problems.append(f"answer cell {grade_id!r} was deleted, so that answer scores 0")
+            continue
+        if meta.get("locked") and _source_text(theirs) != _source_text(cell):
+            problems.append(f"locked cell {grade_id!r} was edited; nbgrader used the original")
+    return problems
+
+
+def check_submissions(name: str, course: Path) -> dict[str, list[str]]:
+    """Check every submission of ``name`` in ``course/submitted/``; learner -> problems."""
+    release = course / "release" / name / f"{name}.ipynb"
+    if not release.exists():
+        raise ValueError(f"No student copy at {release}. Run this from the course's exercises/ folder.")
+    found = {}
+    for submitted in sorted((course / "submitted").glob(f"*/{name}/{name}.ipynb")):
+        learner = submitted.parent.parent.name
+        found[learner] = check_submission(release, submitted)
+    return found
+
+
+def find_leaks(notebook: Path | dict) -> list[str]:
+    """Return the problems that would give answers away in a student copy (a path or a loaded notebook)."""
+    nb = notebook if isinstance(notebook, dict) else json.loads(notebook.read_text(encoding="utf-8"))
     problems = []
     for index, cell in enumerate(nb.get("cells", [])):
         text = (
@@ -175,14 +261,30 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("grade", help="autograde a notebook against an exercise")
     check.add_argument("name")
     check.add_argument("notebook", type=Path)
+    review = commands.add_parser(
+        "check-submissions", help="list learners who deleted or edited cells nbgrader restores"
+    )
+    review.add_argument("name")
+    review.add_argument(
+        "--course", type=Path, default=Path("."), help="the folder with nbgrader_config.py (default: here)"
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":
             for path in generate(args.names or None):
                 print(f"wrote {path.relative_to(repo_root())}")
-        else:
+        elif args.command == "grade":
             result = grade(args.name, args.notebook)
             print(f"{args.notebook}: {result.score:g} / {result.max_score:g}")
+        else:
+            found = check_submissions(args.name, args.course.resolve())
+            if not found:
+                print(f"No submissions of {args.name} yet: run nbgrader collect {args.name} first.")
+            for learner, problems in found.items():
+                if problems:
+                    print(f"{learner}: " + "; ".join(problems))
+            changed = sum(bool(p) for p in found.values())
+            print(f"{len(found)} submissions of {args.name}; {changed} with cells changed or deleted.")
     except (ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -1,59 +1,102 @@
 """Every nbgrader exercise: the student copy is generated, gives nothing
-away, and is current; the solution scores full marks; a blank scores zero."""
+away, and is current; the solution scores full marks; a blank scores zero.
+
+nbgrader is slow to start, so each exercise is generated once and its two
+copies (the solved source and the committed student copy) are autograded
+together in one run; the three tests read that one result.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
+import json
 
 import pytest
-from harness import read_notebook
 
 from datawithcare import exercises
 
 NAMES = exercises.list_exercises()
+# One worker per exercise, so the shared run below happens once.
+PARAMS = [pytest.param(name, marks=pytest.mark.xdist_group(f"exercise-{name}")) for name in NAMES]
 
 
-def _cells(path: Path) -> list[tuple[str, str]]:
-    nb = read_notebook(path)
-    return [
-        (c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
-        for c in nb["cells"]
-    ]
+@functools.cache
+def rehearsal(name: str) -> exercises.Rehearsal:
+    folder = exercises.exercises_dir()
+    return exercises.rehearse(
+        name,
+        {
+            "solution": folder / "source" / name / f"{name}.ipynb",
+            "blank": folder / "release" / name / f"{name}.ipynb",
+        },
+    )
+
+
+def _differences(committed: list[dict], generated: list[dict]) -> list[str]:
+    if len(committed) != len(generated):
+        return [f"{len(committed)} cells committed, {len(generated)} generated"]
+    found = []
+    for index, (old, new) in enumerate(zip(committed, generated, strict=True)):
+        keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        meta = old.get("metadata", {}).get("nbgrader", {}), new.get("metadata", {}).get("nbgrader", {})
+        detail = sorted(k for k in set(meta[0]) | set(meta[1]) if meta[0].get(k) != meta[1].get(k))
+        if keys:
+            found.append(
+                f"cell {index}: {', '.join(keys)}" + (f" (nbgrader: {', '.join(detail)})" if detail else "")
+            )
+    return found
 
 
 def test_there_are_exercises() -> None:
     assert NAMES, "No exercises found under exercises/source/."
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_student_copy_is_generated_clean_and_current(name: str, tmp_path: Path) -> None:
-    generated = exercises.generate([name], out=tmp_path)
+@pytest.mark.parametrize("name", PARAMS)
+def test_student_copy_is_generated_clean_and_current(name: str) -> None:
+    generated = rehearsal(name).release
     assert generated, f"{name}: nbgrader wrote no student copy."
-    for notebook in generated:
+    for filename, notebook in generated.items():
         leaks = exercises.find_leaks(notebook)
         assert not leaks, f"{name}: the generated student copy gives answers away: {leaks}"
-        committed = exercises.exercises_dir() / "release" / name / notebook.name
-        assert committed.exists(), f"{name}: no committed student copy; run `make exercises`."
+        committed_path = exercises.exercises_dir() / "release" / name / filename
+        assert committed_path.exists(), f"{name}: no committed student copy; run `make exercises`."
+        committed = json.loads(committed_path.read_text(encoding="utf-8"))
         assert not exercises.find_leaks(committed), f"{name}: the committed student copy holds solutions."
-        assert _cells(committed) == _cells(notebook), (
-            f"{name}: the committed student copy is out of date with its source; run `make exercises`."
+        # Whole cells: text, ids, and nbgrader's metadata (points, locks, checksums).
+        differences = _differences(committed["cells"], notebook["cells"])
+        assert not differences, (
+            f"{name}: the committed student copy is out of date with its source ({'; '.join(differences[:5])}); "
+            "run `make exercises`."
+        )
+        assert committed["metadata"] == notebook["metadata"], (
+            f"{name}: notebook metadata differs; run `make exercises`."
         )
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", PARAMS)
 def test_solution_scores_full_marks(name: str) -> None:
-    source = exercises.exercises_dir() / "source" / name / f"{name}.ipynb"
-    result = exercises.grade(name, source)
+    result = rehearsal(name).grades["solution"]
     assert result.max_score > 0, f"{name}: no test cell carries points."
     assert result.score == result.max_score, (
         f"{name}: the solution scores {result.score} of {result.max_score}."
     )
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", PARAMS)
 def test_untouched_student_copy_scores_zero(name: str) -> None:
-    release = exercises.exercises_dir() / "release" / name / f"{name}.ipynb"
-    result = exercises.grade(name, release)
+    result = rehearsal(name).grades["blank"]
     assert result.score == 0, (
         f"{name}: a blank student copy scores {result.score}; every test must need an answer."
     )
+
+
+def test_stale_student_copy_is_caught(tmp_path) -> None:  # noqa: ANN001
+    """Changing a test cell's points in the source makes the committed copy stale."""
+    name = NAMES[0]
+    committed = json.loads(
+        (exercises.exercises_dir() / "release" / name / f"{name}.ipynb").read_text(encoding="utf-8")
+    )
+    changed = json.loads(json.dumps(committed))
+    graded = next(c for c in changed["cells"] if c["metadata"].get("nbgrader", {}).get("points"))
+    graded["metadata"]["nbgrader"]["points"] += 1
+    assert any("nbgrader: points" in d for d in _differences(committed["cells"], changed["cells"]))

@@ -1,0 +1,391 @@
+"""A real JupyterHub on 127.0.0.1 for one cohort, started and stopped by a test or a benchmark.
+
+The hub runs with its real proxy (configurable-http-proxy from npm, see
+``package.json``), password log-in (``DummyAuthenticator``: one shared
+password, as in a workshop) and ``SimpleLocalProcessSpawner``: every
+learner gets a real Jupyter server, in their own home folder, run as the
+same system user as the test. On a real hub (``hub/``) each learner is a
+system user of their own; nothing else differs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psutil
+import requests
+import websocket
+
+ROOT = Path(__file__).resolve().parent.parent
+PROXY = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
+BIN = Path(sys.executable).parent
+MISSING_PROXY = (
+    f"The hub tests need JupyterHub's proxy, configurable-http-proxy, at {PROXY}. "
+    "Install Node.js and the pinned Node tools with `make setup-system` (or `npm ci` in the course folder)."
+)
+
+# What a learner's server reads: the hub kit's nbgrader settings, and (only
+# here, where every learner runs as one system user) the learner's hub
+# name as their nbgrader name. On TLJH nbgrader takes the system user's
+# name; on Zero to JupyterHub, where everyone is "jovyan", it takes the
+# hub name itself.
+LEARNER_NBGRADER_CONFIG = """\
+import os
+c = get_config()
+c.CourseDirectory.student_id = os.environ["JUPYTERHUB_USER"]
+"""
+
+# As hub/tljh/install.sh does: learners get the Assignments tab and
+# Validate, not the trainer's Formgrader or the course list.
+LEARNER_SERVER_CONFIG = {
+    "ServerApp": {
+        "jpserver_extensions": {
+            "nbgrader.server_extensions.formgrader": False,
+            "nbgrader.server_extensions.course_list": False,
+        }
+    }
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalHub:
+    """One JupyterHub process (and the proxy and servers it starts) under ``workdir``."""
+
+    def __init__(self, workdir: Path, users: list[str], exchange: Path) -> None:
+        self.workdir = workdir
+        self.users = users
+        self.exchange = exchange
+        self.password = secrets.token_urlsafe(12)
+        self.token = secrets.token_hex(32)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.log = workdir / "jupyterhub.log"
+
+    # -- start and stop -------------------------------------------------
+    def config(self) -> str:
+        homes = self.workdir / "home"
+        etc = self.workdir / "etc-jupyter"
+        learner_etc = self.workdir / "etc-jupyter-learners"
+        for folder in (homes, etc, learner_etc):
+            folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "hub" / "nbgrader_config.py", etc / "nbgrader_config.py")
+        (learner_etc / "nbgrader_config.py").write_text(LEARNER_NBGRADER_CONFIG, encoding="utf-8")
+        (learner_etc / "jupyter_server_config.json").write_text(
+            json.dumps(LEARNER_SERVER_CONFIG), encoding="utf-8"
+        )
+        settings = {
+            "port": self.port,
+            "hub_port": free_port(),
+            "proxy_api": f"http://127.0.0.1:{free_port()}",
+            "proxy": str(PROXY),
+            "password": self.password,
+            "users": self.users,
+            "token": self.token,
+            "homes": str(homes / "{username}"),
+            "singleuser": str(BIN / "jupyterhub-singleuser"),
+            "args": ["--allow-root"] if os.geteuid() == 0 else [],
+            "env": {
+                "NBGRADER_EXCHANGE": str(self.exchange),
+                "JUPYTER_CONFIG_PATH": os.pathsep.join([str(learner_etc), str(etc)]),
+                "DATAWITHCARE_ANSWERS_DIR": str(self.workdir / "answers" / "{username}"),
+                "MPLBACKEND": "agg",
+            },
+            "db": f"sqlite:///{self.workdir / 'jupyterhub.sqlite'}",
+            "cookie_secret": str(self.workdir / "cookie_secret"),
+        }
+        return f"""
+import json
+s = json.loads({json.dumps(json.dumps(settings))})
+c = get_config()
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = s["port"]
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = s["hub_port"]
+c.ConfigurableHTTPProxy.command = [s["proxy"]]
+c.ConfigurableHTTPProxy.api_url = s["proxy_api"]
+c.JupyterHub.db_url = s["db"]
+c.JupyterHub.cookie_secret_file = s["cookie_secret"]
+c.JupyterHub.authenticator_class = "dummy"
+c.DummyAuthenticator.password = s["password"]
+c.Authenticator.allowed_users = set(s["users"])
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = s["homes"]
+c.Spawner.cmd = [s["singleuser"]]
+# Jupyter refuses to run as root unless told; a container or CI often is root.
+c.Spawner.args = s["args"]
+c.Spawner.default_url = "/lab"
+c.Spawner.environment = s["env"]
+c.Spawner.start_timeout = 300
+c.Spawner.http_timeout = 300
+c.JupyterHub.concurrent_spawn_limit = 0
+c.JupyterHub.active_server_limit = 0
+c.JupyterHub.cleanup_servers = True
+# Answer "spawn started" at once instead of waiting 10 s for each server.
+c.JupyterHub.tornado_settings = {{"slow_spawn_timeout": 0}}
+c.JupyterHub.services = [{{"name": "cohort-test", "api_token": s["token"]}}]
+c.JupyterHub.load_roles = [{{
+    "name": "cohort-test",
+    "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "access:servers"],
+    "services": ["cohort-test"],
+}}]
+"""
+
+    def start(self, timeout: float = 180) -> None:
+        if not PROXY.exists():
+            raise FileNotFoundError(MISSING_PROXY)
+        config = self.workdir / "jupyterhub_config.py"
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        config.write_text(self.config(), encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "NBGRADER"))}
+        env["PATH"] = os.pathsep.join([str(BIN), str(PROXY.parent), env.get("PATH", "")])
+        self.process = subprocess.Popen(
+            [str(BIN / "jupyterhub"), "-f", str(config)],
+            cwd=self.workdir,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterHub stopped at start:\n{self.tail()}")
+            try:
+                if requests.get(f"{self.url}/hub/api/", timeout=5).ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"JupyterHub did not answer within {timeout:.0f} s:\n{self.tail()}")
+
+    def tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        """Stop the hub; it stops every learner's server and its proxy. Anything left is killed."""
+        if self.process is None:
+            return
+        try:
+            family = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            family = []
+        family += [p for p in self.server_processes() if p not in family]
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        gone, alive = psutil.wait_procs(family, timeout=20)
+        for proc in alive:
+            try:
+                for child in proc.children(recursive=True):
+                    child.kill()
+                proc.kill()
+            except psutil.NoSuchProcess:
+                pass
+        self.process = None
+
+    # -- the hub's REST API ----------------------------------------------
+    def api(self, method: str, path: str, **kwargs) -> requests.Response:  # noqa: ANN003
+        headers = {"Authorization": f"token {self.token}"}
+        response = requests.request(
+            method, f"{self.url}/hub/api{path}", headers=headers, timeout=60, **kwargs
+        )
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} /hub/api{path}: {response.status_code} {response.text[:500]}")
+        return response
+
+    def spawn(self, name: str) -> None:
+        self.api("POST", f"/users/{name}/server")
+
+    def wait_ready(self, name: str, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            server = self.api("GET", f"/users/{name}").json().get("servers", {}).get("")
+            if server and server.get("ready"):
+                return
+            if server is None and self.api("GET", f"/users/{name}").json().get("pending") is None:
+                raise RuntimeError(f"{name}'s server stopped while starting:\n{self.tail()}")
+            time.sleep(1)
+        raise TimeoutError(f"{name}'s server was not ready within {timeout:.0f} s:\n{self.tail()}")
+
+    def start_servers(self, names: list[str], timeout: float = 300) -> None:
+        """Start every learner's server at once, as a cohort arriving at 10:00 does."""
+        with ThreadPoolExecutor(max_workers=len(names)) as pool:
+            list(pool.map(self.spawn, names))
+            list(pool.map(lambda n: self.wait_ready(n, timeout), names))
+
+    def user_token(self, name: str) -> str:
+        return self.api(
+            "POST", f"/users/{name}/tokens", json={"note": "cohort test", "expires_in": 3600}
+        ).json()["token"]
+
+    def login(self, name: str, password: str | None = None) -> requests.Session:
+        """Log in through the hub's login page, as a learner's browser does."""
+        session = requests.Session()
+        session.get(f"{self.url}/hub/login", timeout=60).raise_for_status()
+        xsrf = session.cookies.get("_xsrf", "")
+        response = session.post(
+            f"{self.url}/hub/login",
+            data={
+                "username": name,
+                "password": self.password if password is None else password,
+                "_xsrf": xsrf,
+            },
+            allow_redirects=False,
+            timeout=60,
+        )
+        session.login_status = response.status_code  # type: ignore[attr-defined]
+        return session
+
+    def server_processes(self, name: str | None = None) -> list[psutil.Process]:
+        """The learners' Jupyter servers (one per learner), found by the hub name in their environment."""
+        found = []
+        for proc in psutil.process_iter(["cmdline"]):
+            try:
+                if not any("jupyterhub-singleuser" in part for part in (proc.info["cmdline"] or [])):
+                    continue
+                user = proc.environ().get("JUPYTERHUB_USER")
+                if user and user in self.users and (name is None or user == name):
+                    found.append(proc)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+        return found
+
+
+class LearnerClient:
+    """What a learner's browser does on their own server, with their token."""
+
+    def __init__(self, hub: LocalHub, name: str, token: str) -> None:
+        self.hub = hub
+        self.name = name
+        self.base = f"{hub.url}/user/{name}"
+        self.headers = {"Authorization": f"token {token}"}
+
+    def request(self, method: str, path: str, timeout: float = 120, **kwargs) -> requests.Response:  # noqa: ANN003
+        response = requests.request(method, self.base + path, headers=self.headers, timeout=timeout, **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{self.name}: {method} {path}: {response.status_code} {response.text[:500]}")
+        return response
+
+    def git_pull(self, link: str, timeout: float = 180) -> list[dict]:
+        """Follow an nbgitpuller link as the status page's script does; return its progress events."""
+        query = dict(p.split("=", 1) for p in urlparse(link).query.split("&"))
+        from urllib.parse import unquote
+
+        params = {k: unquote(v) for k, v in query.items() if k in {"repo", "branch"}}
+        params["targetpath"] = params["repo"].rstrip("/").split("/")[-1]
+        events = []
+        with self.request("GET", "/git-pull/api", params=params, stream=True, timeout=timeout) as response:
+            for line in response.iter_lines(decode_unicode=True):
+                if line and line.startswith("data:"):
+                    events.append(json.loads(line[5:]))
+                    if events[-1].get("phase") in {"finished", "error"}:
+                        break
+        return events
+
+    def read_notebook(self, path: str) -> dict:
+        return self.request("GET", f"/api/contents/{path}", params={"content": 1}).json()["content"]
+
+    def write_notebook(self, path: str, nb: dict) -> None:
+        self.request(
+            "PUT", f"/api/contents/{path}", json={"type": "notebook", "format": "json", "content": nb}
+        )
+
+    def start_kernel(self, notebook: str) -> str:
+        session = self.request(
+            "POST",
+            "/api/sessions",
+            json={"path": notebook, "type": "notebook", "kernel": {"name": "python3"}},
+        ).json()
+        return session["kernel"]["id"]
+
+    def execute(self, kernel_id: str, code: str, timeout: float = 180) -> dict:
+        """Run ``code`` in the kernel through the kernel's web socket; return status, outputs and seconds."""
+        ws_url = self.base.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
+        conn = websocket.create_connection(
+            ws_url, header=[f"Authorization: {self.headers['Authorization']}"], timeout=timeout
+        )
+        msg_id = secrets.token_hex(8)
+        message = {
+            "header": {
+                "msg_id": msg_id,
+                "username": self.name,
+                "session": secrets.token_hex(8),
+                "msg_type": "execute_request",
+                "version": "5.3",
+            },
+            "parent_header": {},
+            "metadata": {},
+            "content": {
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+            },
+            "channel": "shell",
+        }
+        start = time.perf_counter()
+        conn.send(json.dumps(message))
+        outputs, status, idle = [], None, False
+        deadline = time.monotonic() + timeout
+        try:
+            while not (idle and status) and time.monotonic() < deadline:
+                reply = json.loads(conn.recv())
+                if reply.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind = reply["msg_type"]
+                if kind == "execute_reply":
+                    status = reply["content"]["status"]
+                elif kind == "status" and reply["content"]["execution_state"] == "idle":
+                    idle = True
+                elif kind in {"stream", "error", "execute_result", "display_data"}:
+                    outputs.append({"type": kind, **reply["content"]})
+        except websocket.WebSocketConnectionClosedException:
+            # On a very busy machine the server may drop the web socket; the
+            # cell still runs. Wait for the kernel to go idle and say so.
+            while time.monotonic() < deadline:
+                state = self.request("GET", f"/api/kernels/{kernel_id}").json()["execution_state"]
+                if state == "idle":
+                    return {
+                        "status": "connection-lost",
+                        "outputs": outputs,
+                        "seconds": time.perf_counter() - start,
+                    }
+                if state == "dead":
+                    raise RuntimeError(f"{self.name}: the kernel died.") from None
+                time.sleep(0.2)
+        finally:
+            conn.close()
+        if not (idle and status):
+            raise TimeoutError(f"{self.name}: the cell did not finish within {timeout:.0f} s.")
+        return {"status": status, "outputs": outputs, "seconds": time.perf_counter() - start}
+
+    def assignments(self, action: str, assignment: str, course: str = "data-with-care") -> dict | list:
+        """What the Assignments tab's buttons do: fetch, submit or fetch_feedback."""
+        return self.request(
+            "POST", f"/assignments/{action}", data={"course_id": course, "assignment_id": assignment}
+        ).json()

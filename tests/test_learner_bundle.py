@@ -1,0 +1,162 @@
+"""The learner bundle (``make learner-bundle``) holds what learners need and no answer.
+
+Learners' Binder and nbgitpuller links point at the ``learner`` branch,
+which is this bundle. Every line of every solution and hidden test in the
+solved sources is looked for in every file of the bundle.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from datawithcare import bundle, exercises
+
+ROOT = Path(__file__).resolve().parent.parent
+REGIONS = {
+    "### BEGIN SOLUTION": "### END SOLUTION",
+    "### BEGIN HIDDEN TESTS": "### END HIDDEN TESTS",
+}
+
+
+def _text(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def secret_regions(name: str) -> list[set[str]]:
+    """Each solution and hidden-test region of the solved source, as the set of its telling lines.
+
+    Lines the learner is given anyway (outside every region) and short
+    lines such as ")" or "plt.show()" are left out: they say nothing
+    about the answer.
+    """
+    nb = json.loads((ROOT / "exercises" / "source" / name / f"{name}.ipynb").read_text(encoding="utf-8"))
+    regions: list[set[str]] = []
+    given: set[str] = set()
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        text = _text(cell)
+        whole_cell_answer = meta.get("solution") and not any(m in text for m in REGIONS)
+        if whole_cell_answer:
+            regions.append(set())
+        end = None
+        for line in text.splitlines():
+            stripped = line.strip()
+            if end is None and stripped in REGIONS:
+                end = REGIONS[stripped]
+                regions.append(set())
+            elif end is not None and stripped == end:
+                end = None
+            elif end is not None or whole_cell_answer:
+                regions[-1].add(stripped)
+            else:
+                given.add(stripped)
+    telling = [{ln for ln in r - given if len(ln) >= 12 and any(ch.isalpha() for ch in ln)} for r in regions]
+    return [r for r in telling if r]
+
+
+def secret_lines(name: str) -> set[str]:
+    return set().union(*secret_regions(name))
+
+
+def bundle_lines(path: Path) -> set[str]:
+    if path.suffix == ".ipynb":
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        return {line.strip() for cell in nb["cells"] for line in _text(cell).splitlines()}
+    try:
+        return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()}
+    except UnicodeDecodeError:
+        return set()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return bundle.build(tmp_path_factory.mktemp("bundle") / "learner-bundle")
+
+
+def test_bundle_holds_what_learners_need_and_nothing_else(built: Path) -> None:
+    top = sorted(p.name for p in built.iterdir())
+    assert top == sorted(
+        [
+            "README.md",
+            "LICENSE.md",
+            "pyproject.toml",
+            "binder",
+            "book",
+            "datasets",
+            "datawithcare",
+            "exercises",
+            "notebooks",
+        ]
+    ), top
+    assert sorted(p.name for p in (built / "exercises").iterdir()) == ["release"]
+    names = exercises.list_exercises()
+    for name in names:
+        assert (built / "exercises" / "release" / name / f"{name}.ipynb").exists(), name
+    lessons = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert sorted(p.name for p in (built / "notebooks").glob("*.ipynb")) == lessons
+    assert (built / "datasets" / "datapackage.json").exists()
+    assert (built / "datawithcare" / "__init__.py").exists()
+    assert not list(built.rglob("__pycache__"))
+
+
+def test_no_solution_or_hidden_test_anywhere_in_the_bundle(built: Path) -> None:
+    """No answer line in the student copies, the package, the book pages or any other file.
+
+    The lessons teach what the exercises practise, so a lesson may show
+    one line that an answer also uses (``.value_counts()``); it may not
+    hold a whole answer or hidden test of more than one line.
+    """
+    regions = {name: secret_regions(name) for name in exercises.list_exercises()}
+    assert all(regions.values()), f"Some exercise has no solution or hidden test to look for: {regions}"
+    found = []
+    for path in sorted(p for p in built.rglob("*") if p.is_file()):
+        where = path.relative_to(built)
+        lines = bundle_lines(path)
+        if path.suffix in {".ipynb", ".md"}:
+            text = path.read_text(encoding="utf-8")
+            found += [f"{where}: the marker {m!r}" for m in [*REGIONS, *REGIONS.values()] if m in text]
+        lesson = where.parts[0] == "notebooks"
+        for name, parts in regions.items():
+            for region in parts:
+                if not lesson:
+                    found += [f"{where}: a line of {name}'s answers: {s!r}" for s in region & lines]
+                elif len(region) > 1 and region <= lines:
+                    found.append(f"{where}: a whole answer or hidden test of {name}: {sorted(region)}")
+    assert not found, "The learner bundle gives answers away:\n" + "\n".join(found[:30])
+
+
+def test_check_would_find_a_solution(tmp_path: Path) -> None:
+    """The search above finds a solved source if one slips into the bundle."""
+    name = exercises.list_exercises()[0]
+    source = ROOT / "exercises" / "source" / name / f"{name}.ipynb"
+    assert secret_lines(name) & bundle_lines(source)
+    assert any(len(r) > 1 and r <= bundle_lines(source) for r in secret_regions(name))
+
+
+def test_publish_commits_the_bundle_to_a_branch_without_touching_the_work_tree(
+    built: Path, tmp_path: Path
+) -> None:
+    repo = tmp_path / "course.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(repo)], check=True)
+    first = bundle.commit_folder(built, repo, "learner", "first")
+    (built / "README.md").write_text("changed\n", encoding="utf-8")
+    second = bundle.commit_folder(built, repo, "learner", "second")
+    log = subprocess.run(
+        ["git", "--git-dir", str(repo), "log", "--format=%H", "learner"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert log == [second, first]
+    files = subprocess.run(
+        ["git", "--git-dir", str(repo), "ls-tree", "-r", "--name-only", "learner"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "exercises/release/06a-first-look/06a-first-look.ipynb" in files
+    assert not [f for f in files if f.startswith(("exercises/source", "tests/"))]
