@@ -320,9 +320,7 @@ def test_a_solution_left_in_a_student_copy_is_caught(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_wrong_solutions_and_generous_tests_are_caught(tmp_path: Path) -> None:
     # A test that passes without an answer: the blank copy would score > 0.
-    _exercise(
-        tmp_path, "99-generous", "### BEGIN SOLUTION\npresent = 3\n### END SOLUTION", "assert True"
-    )
+    _exercise(tmp_path, "99-generous", "### BEGIN SOLUTION\npresent = 3\n### END SOLUTION", "assert True")
     release = exercises.generate(["99-generous"], root=tmp_path)[0]
     assert exercises.grade("99-generous", release, root=tmp_path).score > 0
     # A wrong solution scores less than full marks.
