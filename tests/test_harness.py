@@ -344,3 +344,29 @@ def test_a_broken_reference_fails_the_strict_build(tmp_path: Path) -> None:
     (book / "index.md").write_text("# Home\n\nAll links here work.\n")
     fixed = build_book(book, tmp_path / "out-fixed")
     assert fixed.returncode == 0, fixed.stdout[-2000:] + fixed.stderr[-2000:]
+
+
+def test_the_notebook_benchmark_reports_each_kernels_own_memory(tmp_path: Path, monkeypatch) -> None:
+    """The memory column once read the benchmark process's high-water mark for every lesson."""
+    import re
+
+    from benchmarks import bench_notebooks
+
+    big = _write(
+        [nbformat.v4.new_code_cell("import time\nblock = bytearray(300 * 1024 * 1024)\ntime.sleep(0.5)")],
+        tmp_path / "big.ipynb",
+    )
+    small = _write([nbformat.v4.new_code_cell("x = 1")], tmp_path / "small.ipynb")
+    monkeypatch.setattr(bench_notebooks, "lessons", lambda: [big, small])
+    monkeypatch.setattr(bench_notebooks, "FLOOR_RUNS", 1)
+    monkeypatch.setattr(bench_notebooks, "LESSON_RUNS", 1)
+    hog = bytearray(400 * 1024 * 1024)  # this process grows; the kernels' figures must not
+    report = bench_notebooks.run()
+    del hog
+    peaks = {
+        name: float(mb)
+        for name, mb in re.findall(r"^\| (\S+\.ipynb) \| [\d.]+ \| [\d.]+ \| (\d+) \|$", report, re.M)
+    }
+    assert set(peaks) == {"big.ipynb", "small.ipynb"}, report
+    assert peaks["big.ipynb"] - peaks["small.ipynb"] > 250, report
+    assert peaks["small.ipynb"] < 350, f"a kernel doing nothing cannot need {peaks['small.ipynb']} MB"
