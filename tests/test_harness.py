@@ -220,11 +220,15 @@ def test_lessons_come_from_the_toc_and_the_notebooks_folder(tmp_path: Path) -> N
 
 def test_short_alt_text_in_the_built_book_is_caught(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(
-        '<img src="a.png" alt="Bar chart: advice sessions outnumber ESOL classes."><img src="b.png" alt="A chart">'
-        '<img src="c.png">'
+        '<img src="_images/a.png" alt="Bar chart: advice sessions outnumber ESOL classes.">'
+        '<img src="_images/b.png" alt="A chart">'
+        '<img src="_images/c.png">'
+        '<img src="../_static/images/logo_binder.svg" alt="Binder logo">'
+        '<img src="../_static/images/logo_colab.png">'
     )
     found = images_without_alt_text(tmp_path)
-    assert len(found) == 2 and 'alt="A chart"' in found[0] and "c.png" in found[1]
+    assert len(found) == 3, found
+    assert 'alt="A chart"' in found[0] and "c.png" in found[1] and "logo_colab" in found[2]
 
 
 def test_committed_outputs_are_caught() -> None:
