@@ -36,7 +36,8 @@ from harness import (
     locked,
 )
 
-KEEP_RUNS_SECONDS = 24 * 3600
+KEEP_RUNS_SECONDS = 24 * 3600  # earlier sessions' executed notebooks, kept to look at
+KEEP_RUNS = 5
 
 
 class LessonRuns:
@@ -69,8 +70,9 @@ class LessonRuns:
 
 def _new_run_folder() -> Path:
     RUNS.mkdir(parents=True, exist_ok=True)
-    for old in RUNS.iterdir():
-        if old.is_dir() and time.time() - old.stat().st_mtime > KEEP_RUNS_SECONDS:
+    folders = sorted((f for f in RUNS.iterdir() if f.is_dir()), key=lambda f: f.stat().st_mtime)
+    for number, old in enumerate(reversed(folders)):
+        if number >= KEEP_RUNS or time.time() - old.stat().st_mtime > KEEP_RUNS_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
     folder = RUNS / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     folder.mkdir()
@@ -85,6 +87,17 @@ def pytest_configure(config: pytest.Config) -> None:
         config._dwc_run_folder = _new_run_folder()
     # Every notebook execution (see harness.execute_notebook) is logged here.
     os.environ[EXECUTION_LOG] = str(config._dwc_run_folder / "executions.tsv")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "_dwc_run_folder", None)
+    if (
+        folder is not None
+        and not hasattr(config, "workerinput")
+        and folder.is_dir()
+        and not any(folder.iterdir())
+    ):
+        folder.rmdir()  # a session that ran no notebook leaves nothing behind
 
 
 @pytest.hookimpl(optionalhook=True)
