@@ -52,13 +52,8 @@ def test_binder_pins_agree_with_the_author_environment() -> None:
     assert not differ, f"Binder and author pins differ (run `make lock`): {differ}"
 
 
-@pytest.mark.slow
-def test_the_binder_kernel_runs_the_learner_interpreter(binder_kernel: str, tmp_path: Path) -> None:
-    """The kernel the lessons' second run uses must be the Binder environment's own Python.
-
-    Asked from inside the kernel: a test that looked at its own interpreter
-    would pass even if every lesson silently ran in the author environment.
-    """
+def _kernel_facts(kernel_name: str | None, folder: Path) -> tuple[Path, bool, Path]:
+    """Ask a kernel, from inside, for its environment, whether Sphinx is there, and its package."""
     probe = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_code_cell(
@@ -69,14 +64,32 @@ def test_the_binder_kernel_runs_the_learner_interpreter(binder_kernel: str, tmp_
             )
         ]
     )
-    path = tmp_path / "probe.ipynb"
+    path = folder / f"probe-{kernel_name}.ipynb"
     nbformat.write(probe, path)
-    run = execute_notebook(path, kernel_name=binder_kernel, solutions=False)
+    run = execute_notebook(path, kernel_name=kernel_name, solutions=False)
     prefix, no_sphinx, package = "".join(run.notebook.cells[0].outputs[0]["text"]).split()
+    return Path(prefix), no_sphinx == "True", Path(package)
+
+
+def test_the_kernel_probe_tells_the_author_environment_apart(tmp_path: Path) -> None:
+    """The probe below would catch lessons silently running in the author environment."""
+    prefix, no_sphinx, _ = _kernel_facts(None, tmp_path)
+    assert prefix.resolve() == Path(sys.prefix).resolve()
+    assert not no_sphinx, "the author environment has Sphinx (for the book)"
+
+
+@pytest.mark.slow
+def test_the_binder_kernel_runs_the_learner_interpreter(binder_kernel: str, tmp_path: Path) -> None:
+    """The kernel the lessons' second run uses must be the Binder environment's own Python.
+
+    Asked from inside the kernel: a test that looked at its own interpreter
+    would pass even if every lesson silently ran in the author environment.
+    """
+    prefix, no_sphinx, package = _kernel_facts(binder_kernel, tmp_path)
     expected = binder_environment(ENVS)
-    assert Path(prefix) == expected.prefix, f"The Binder kernel runs in {prefix}, not {expected.prefix}."
-    assert Path(prefix).resolve() != Path(sys.prefix).resolve()
-    assert no_sphinx == "True", "Sphinx should not be importable in the learner environment."
-    assert Path(package).is_relative_to(ROOT / "datawithcare"), (
+    assert prefix == expected.prefix, f"The Binder kernel runs in {prefix}, not {expected.prefix}."
+    assert prefix.resolve() != Path(sys.prefix).resolve()
+    assert no_sphinx, "Sphinx should not be importable in the learner environment."
+    assert package.is_relative_to(ROOT / "datawithcare"), (
         "postBuild should install the course package from this repository."
     )
