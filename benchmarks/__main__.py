@@ -5,12 +5,17 @@ returns a Markdown report. Usage::
 
     python -m benchmarks              # all of them
     python -m benchmarks notebooks    # only bench_notebooks.py
+
+Each benchmark runs in a process of its own, so that one cannot skew
+another's measures (the generator's million rows once inflated every
+lesson's memory figure).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,15 +33,21 @@ def main(argv: list[str]) -> int:
         print(f"Unknown benchmark(s): {', '.join(unknown)}. Available: {', '.join(names)}", file=sys.stderr)
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
-    sections = []
-    for name in wanted or names:
+    if len(wanted) == 1:
+        name = wanted[0]
         print(f"== {name} ==", flush=True)
         start = time.perf_counter()
         report = importlib.import_module(f"benchmarks.{name}").run()
         report += f"\n\n_{name} took {time.perf_counter() - start:.0f} s._\n"
         print(report, flush=True)
         (OUT / f"{name}.md").write_text(report, encoding="utf-8")
-        sections.append(report)
+        return 0
+    sections = []
+    for name in wanted or names:
+        result = subprocess.run([sys.executable, "-m", "benchmarks", name], check=False)
+        if result.returncode != 0:
+            return result.returncode
+        sections.append((OUT / f"{name}.md").read_text(encoding="utf-8"))
     (OUT / "report.md").write_text("\n\n".join(sections), encoding="utf-8")
     print(f"\nReport written to {OUT / 'report.md'}")
     return 0

@@ -5,60 +5,54 @@ the same machine: start a kernel, import pandas, draw one matplotlib
 figure. Targets (from the foundation issue): the slowest lesson at most
 5 x the floor; all lessons together at most 1.5 x (number of lessons x floor).
 
-The wall time of the whole ``make test`` is read from
-``_build/bench/make-test-seconds.txt``, which ``make test`` writes.
+Lessons run through the tests' own executor (``tests/harness.py``), with
+their ``<details>`` solutions. Peak memory is the kernel's own: psutil
+samples the resident memory of the kernel's process tree from outside it
+(a kernel's ``ru_maxrss`` would report its parent's high-water mark, since
+Linux keeps it across exec). Hub sizing depends on this number.
+
+The wall time of the whole ``make test``, and how many lesson executions
+it made, are read from ``_build/bench/make-test-seconds.txt`` and
+``make-test-executions.txt``, which ``make test`` writes.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-PROBE = "import resource as _r\nprint('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
+sys.path.insert(0, str(ROOT / "tests"))
+from harness import execute_notebook, lessons  # noqa: E402  (the tests' executor)
+
 FLOOR_CELLS = [
     "import pandas as pd",
     "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.bar(['ESOL', 'Advice'], [12, 30])\nplt.show()",
 ]
 
 
-def measure(path: Path, workdir: Path) -> tuple[float, float]:
-    """Run a notebook on a fresh kernel; return (seconds, peak memory in MB).
-
-    nbclient runs past cells tagged ``raises-exception`` (lessons show an
-    error on purpose) and fails on any other error.
-    """
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
-    client = NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
-    text = "".join("".join(o.get("text", "")) for o in nb.cells[-1].get("outputs", []))
-    peak_kb = float(text.split("PEAK_KB")[1].split()[0])
-    return seconds, peak_kb / 1024
+def measure(path: Path) -> tuple[float, float]:
+    """Run a notebook on a fresh kernel; return (seconds, the kernel's peak memory in MB)."""
+    run = execute_notebook(path, measure_memory=True)
+    return run.seconds, run.peak_mb or 0.0
 
 
 FLOOR_RUNS = 3
 LESSON_RUNS = 2
 
 
-def best_of(runs: int, path: Path, workdir: Path) -> tuple[float, float]:
+def best_of(runs: int, path: Path) -> tuple[float, float]:
     """The fastest of ``runs`` runs, with the peak memory of that run."""
-    return min(measure(path, workdir) for _ in range(runs))
+    return min(measure(path) for _ in range(runs))
 
 
 def run() -> str:
-    lessons = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = lessons()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         # Lessons save answers; keep them out of the repository.
@@ -74,15 +68,15 @@ def run() -> str:
         # Best of several runs for the floor and for every lesson alike: a
         # kernel that starts slowly once (the machine is busy) says nothing
         # about the lesson.
-        floor_s, floor_mb = best_of(FLOOR_RUNS, floor_path, work)
-        rows = [(p.name, *best_of(LESSON_RUNS, p, work)) for p in lessons]
+        floor_s, floor_mb = best_of(FLOOR_RUNS, floor_path)
+        rows = [(p.name, *best_of(LESSON_RUNS, p)) for p in notebooks]
 
     lines = [
         "## Lesson notebooks: run time and peak memory",
         "",
         f"Floor (kernel start + pandas + one figure, best of {FLOOR_RUNS}; lessons best of {LESSON_RUNS}): **{floor_s:.2f} s**, **{floor_mb:.0f} MB**.",
         "",
-        "| notebook | seconds | x floor | peak MB |",
+        "| notebook | seconds | x floor | kernel peak MB |",
         "| --- | ---: | ---: | ---: |",
     ]
     for name, seconds, mb in sorted(rows, key=lambda r: -r[1]):
@@ -99,11 +93,18 @@ def run() -> str:
         f"| slowest lesson ≤ 5 × floor | {slowest:.2f} s | {5 * floor_s:.2f} s | {'pass' if ok_slowest else 'FAIL'} |",
         f"| all lessons ≤ 1.5 × n × floor | {total:.2f} s | {1.5 * n * floor_s:.2f} s | {'pass' if ok_total else 'FAIL'} |",
     ]
+    lines.append(
+        f"\nLargest kernel: **{max((r[2] for r in rows), default=0):.0f} MB** "
+        "(resident memory of the kernel and its children, sampled every 0.05 s)."
+    )
     record = ROOT / "_build" / "bench" / "make-test-seconds.txt"
+    executions = ROOT / "_build" / "bench" / "make-test-executions.txt"
     if record.exists():
         seconds = float(record.read_text().split()[0])
         when = datetime.fromtimestamp(record.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
         lines.append(f"\nWhole `make test` wall time: **{seconds / 60:.1f} minutes** (last run {when}).")
+        if executions.exists():
+            lines.append(f"Notebook executions in that run: {executions.read_text().strip()}.")
     else:
         lines.append(
             "\nWhole `make test` wall time: not recorded yet. Run `make test` once, then `make bench`."

@@ -7,17 +7,25 @@
 Dates come back as dates, categories as pandas categoricals, yes/no
 columns as booleans, and counts as whole numbers. The messy export is the
 exception: it comes back as plain text, because cleaning it is the lesson.
+
+Each column's type comes from the Data Package descriptor
+(``datapackage.json``) beside the files: the same description that
+Frictionless validates the files against. Data made from a seed use the
+descriptor the generator would write beside them.
 """
 
 from __future__ import annotations
 
 import io
+import json
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from datawithcare.generator.profile import load_profile
-from datawithcare.generator.schema import TABLE_NAMES, Table, table_schemas
+from datawithcare.generator.schema import TABLE_NAMES, frictionless_package
 from datawithcare.paths import dataset_path
 
 __all__ = ["list_datasets", "load_dataset"]
@@ -28,9 +36,19 @@ def list_datasets() -> list[str]:
     return list(TABLE_NAMES)
 
 
+def _resources(package: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The package's resources, by file name without ``.csv``."""
+    return {r["path"].removesuffix(".csv"): r for r in package["resources"]}
+
+
+@lru_cache(maxsize=4)
+def _shipped_package(path: Path, modified: float) -> dict[str, dict[str, Any]]:
+    return _resources(json.loads(path.read_text(encoding="utf-8")))
+
+
 @lru_cache(maxsize=1)
-def _schemas() -> dict[str, Table]:
-    return table_schemas(load_profile())
+def _generated_package() -> dict[str, dict[str, Any]]:
+    return _resources(frictionless_package(load_profile()))
 
 
 @lru_cache(maxsize=4)
@@ -54,35 +72,46 @@ def _check_name(name: object) -> str:
     return clean
 
 
-def _typed(source: str | io.StringIO, table: Table) -> pd.DataFrame:
-    """Read CSV text or a file and give each column its type from the schema."""
-    if table.raw_text:
-        # Keep "N/A", "-" and the rest as typed; only empty cells become missing.
-        return pd.read_csv(source, dtype="str", keep_default_na=False, na_values=[""])
-    frame = pd.read_csv(source, dtype="str", keep_default_na=False, na_values=[""])
-    expected = table.columns
+def _typed(source: str | io.StringIO | Path, resource: dict[str, Any]) -> pd.DataFrame:
+    """Read CSV text or a file; give each column the type its descriptor field states.
+
+    Frictionless types map to pandas: ``date`` to datetimes, ``integer`` to
+    whole numbers (nullable ``Int64`` where a value may be missing),
+    ``boolean`` to booleans, a ``string`` with an ``enum`` to a categorical
+    (ordered if the field says ``categoriesOrdered``), other strings stay text.
+    """
+    schema = resource["schema"]
+    frame = pd.read_csv(
+        source, dtype="str", keep_default_na=False, na_values=schema.get("missingValues", [""])
+    )
+    expected = [f["name"] for f in schema["fields"]]
     if list(frame.columns) != expected:
         raise ValueError(
-            f"The file for {table.name!r} has columns {list(frame.columns)}, but the course expects {expected}. "
+            f"The file {resource['path']} has columns {list(frame.columns)}, but the course expects {expected}. "
             "Regenerate the data with `make data`."
         )
-    for field in table.fields:
-        column = frame[field.name]
-        if field.kind == "date":
-            frame[field.name] = pd.to_datetime(column, format="%Y-%m-%d")
-        elif field.kind == "integer":
+    for field in schema["fields"]:
+        name, kind = field["name"], field["type"]
+        constraints = field.get("constraints", {})
+        column = frame[name]
+        whole = constraints.get("required", False)
+        if kind == "date":
+            frame[name] = pd.to_datetime(column, format=field.get("format", "%Y-%m-%d"))
+        elif kind == "integer":
             numbers = pd.to_numeric(column).astype("Int64")
-            frame[field.name] = (
-                numbers if (not field.required or numbers.isna().any()) else numbers.astype("int64")
-            )
-        elif field.kind == "boolean":
-            flags = column.map({"True": True, "False": False}).astype("boolean")
-            frame[field.name] = flags if (not field.required or flags.isna().any()) else flags.astype(bool)
-        elif field.kind == "category":
-            categories = list(field.categories or ())
+            frame[name] = numbers.astype("int64") if whole and not numbers.isna().any() else numbers
+        elif kind == "number":
+            frame[name] = pd.to_numeric(column)
+        elif kind == "boolean":
+            values = {v: True for v in field.get("trueValues", ["true"])}
+            values |= {v: False for v in field.get("falseValues", ["false"])}
+            flags = column.map(values).astype("boolean")
+            frame[name] = flags.astype(bool) if whole and not flags.isna().any() else flags
+        elif kind == "string" and "enum" in constraints:
+            categories = list(constraints["enum"])
             extra = sorted(set(column.dropna()) - set(categories))
-            dtype = pd.CategoricalDtype(categories + extra, ordered=field.ordered)
-            frame[field.name] = column.astype(dtype)
+            ordered = bool(field.get("categoriesOrdered", False))
+            frame[name] = column.astype(pd.CategoricalDtype(categories + extra, ordered=ordered))
     return frame
 
 
@@ -95,13 +124,15 @@ def load_dataset(name: str, seed: int | None = None) -> pd.DataFrame:
     with that seed (all tables are made together, once per seed), which
     lets a trainer or a test run a lesson on different data.
     """
-    table = _schemas()[_check_name(name)]
+    name = _check_name(name)
     if seed is None:
-        return _typed(dataset_path(f"{table.name}.csv"), table)
+        descriptor = dataset_path("datapackage.json")
+        resource = _shipped_package(descriptor, descriptor.stat().st_mtime)[name]
+        return _typed(dataset_path(resource["path"]), resource)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(
             f"The seed must be a whole number such as 2026, or None for the shipped data; got {seed!r}."
         )
     if seed < 0:
         raise ValueError(f"The seed must be zero or more; got {seed}.")
-    return _typed(io.StringIO(_generated_csv(seed)[table.name]), table)
+    return _typed(io.StringIO(_generated_csv(seed)[name]), _generated_package()[name])

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from harness import ROOT, build_book, content_files, expected_html, resolve_toc_entry, toc_files
+from harness import (
+    BOOK_CACHE,
+    ROOT,
+    build_book,
+    content_files,
+    expected_html,
+    images_without_alt_text,
+    lessons,
+    resolve_toc_entry,
+    toc_files,
+)
 
 
 def test_every_toc_entry_exists() -> None:
@@ -31,23 +40,36 @@ def test_every_page_is_in_the_toc() -> None:
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("book")
-def test_book_builds_strictly_with_a_page_per_toc_entry(tmp_path: Path) -> None:
-    result = build_book(ROOT, tmp_path)
-    warnings = [
-        line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line or "ERROR" in line
-    ]
+def test_book_builds_strictly_from_the_lessons_tested_runs(tmp_path: Path, lesson_runs) -> None:
+    """The strict build reuses the shipped-data runs of the lesson tests; it runs no notebook itself."""
+    for path in lessons():
+        lesson_runs.shipped(path)  # already run by test_notebooks.py, or run now (once)
+    result = build_book(ROOT, tmp_path, cache=BOOK_CACHE)
+    log = result.stdout + result.stderr
+    warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
     assert result.returncode == 0, "The strict book build failed:\n" + "\n".join(
         warnings[-40:] or [result.stderr[-3000:]]
+    )
+    executed = [line for line in log.splitlines() if "Executing notebook" in line]
+    assert not executed, "The book build ran notebooks that the tests had already run:\n" + "\n".join(
+        executed
     )
     build = tmp_path / "_build"
     missing = [entry for entry in toc_files() if not expected_html(entry, build).exists()]
     assert not missing, f"The build has no HTML page for: {missing}"
     index = (build / "html" / "book" / "index.html").read_text(encoding="utf-8")
     assert "Data with Care" in index
-    no_alt = []
-    for page in (build / "html").rglob("*.html"):
-        for tag in re.findall(r"<img\b[^>]*>", page.read_text(encoding="utf-8")):
-            alt = re.search(r'\balt="([^"]*)"', tag)
-            if not alt or len(alt.group(1).split()) < 2:
-                no_alt.append(f"{page.relative_to(build / 'html')}: {tag[:120]}")
+    no_alt = images_without_alt_text(build / "html")
     assert not no_alt, "Images in the built book without alt text:\n" + "\n".join(no_alt[:20])
+    # The outputs really came from the tests' runs: every lesson that drew a chart shows one.
+    blank = []
+    for path in lessons():
+        drew = any(
+            "image/png" in out.get("data", {})
+            for cell in lesson_runs.shipped(path).notebook.cells
+            for out in cell.get("outputs", [])
+        )
+        page = expected_html(path.relative_to(ROOT).with_suffix("").as_posix(), build)
+        if drew and "<img" not in page.read_text(encoding="utf-8"):
+            blank.append(page.name)
+    assert not blank, f"These pages should show the lessons' charts but show none: {blank}"

@@ -139,3 +139,24 @@ def test_bad_seeds(seed):
 def test_name_must_be_text():
     with pytest.raises(TypeError, match="as text"):
         load_dataset(3)  # type: ignore[arg-type]
+
+
+def test_types_come_from_the_data_package_beside_the_files(tmp_path, monkeypatch):
+    """The loader reads each column's type from datapackage.json, not from a second list in code."""
+    import json
+    import shutil
+
+    for path in dataset_path("clients.csv").parent.iterdir():
+        if path.is_file():
+            shutil.copy(path, tmp_path / path.name)
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    (clients,) = [r for r in package["resources"] if r["path"] == "clients.csv"]
+    fields = {f["name"]: f for f in clients["schema"]["fields"]}
+    fields["household_size"]["type"] = "string"  # now text
+    fields["gender"]["categoriesOrdered"] = True  # now an ordered category
+    (tmp_path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    monkeypatch.setenv("DATAWITHCARE_DATA_DIR", str(tmp_path))
+    changed = load_dataset("clients")
+    assert changed["household_size"].dtype == object or str(changed["household_size"].dtype) == "str"
+    assert changed["gender"].cat.ordered
+    assert changed["age"].dtype == "int64"  # untouched fields keep their types

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from pathlib import Path
 
@@ -280,17 +281,78 @@ def test_nbgitpuller_link_refuses_a_bad_path(path) -> None:
         nbgitpuller_link("https://hub.example.org", path)
 
 
-def test_without_the_course_folder_the_data_is_made_from_its_seed(tmp_path: Path, monkeypatch) -> None:
-    """On Colab the package is installed without datasets/: the same files are made instead."""
-    shipped = paths.repo_root() / "datasets"
-    monkeypatch.delenv(paths.DATA_DIR_ENV, raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(paths, "repo_root", lambda: tmp_path / "installed-copy")
-    folder = paths.data_dir()
-    assert folder.is_relative_to(tmp_path / "cache")
-    for name in ("clients.csv", "cases.csv", "maturity_cohort.csv"):
-        assert (folder / name).read_bytes() == (shipped / name).read_bytes()
-    assert paths.dataset_path("clients.csv") == folder / "clients.csv"
+@pytest.mark.slow
+def test_the_built_wheel_installed_elsewhere_makes_the_data_from_its_seed(tmp_path: Path) -> None:
+    """The Colab path: ``%pip install`` of the package, with no course folder beside it.
+
+    The wheel is built from the package's own files and installed (not
+    editable) into a fresh virtual environment; its dependencies come from
+    this environment. Without ``datasets/`` next to it, the package must
+    make the same files, byte for byte, from their seed.
+    """
+    import shutil
+    import subprocess
+    import sys
+    import sysconfig
+    import venv
+    import zipfile
+
+    root = paths.repo_root()
+    source = tmp_path / "source"
+    shutil.copytree(
+        root / "datawithcare", source / "datawithcare", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for name in ("pyproject.toml", "README.md", "LICENSE.md"):
+        shutil.copy(root / name, source / name)
+
+    def run(*command: str, **kwargs) -> subprocess.CompletedProcess:
+        result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
+        assert result.returncode == 0, (
+            f"{' '.join(command)}:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        )
+        return result
+
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+    run(
+        *pip, "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", str(tmp_path / "dist"), str(source)
+    )
+    (wheel,) = (tmp_path / "dist").glob("datawithcare-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "datawithcare/profiles/refugee-london.yaml" in names, "the wheel must carry the sector profile"
+    assert not [n for n in names if n.endswith(".csv")], "the wheel must not carry the datasets"
+
+    env = tmp_path / "colab"
+    venv.EnvBuilder(with_pip=False).create(env)
+    python = env / "bin" / "python"
+    run(*pip, "--python", str(python), "install", "--no-deps", "--no-index", str(wheel))
+    purelib = run(
+        str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    ).stdout.strip()
+    # The dependencies (pandas and the rest) come from this environment, after the wheel.
+    Path(purelib, "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+
+    probe = (
+        "import json, datawithcare\n"
+        "from datawithcare import load_dataset, paths\n"
+        "print(json.dumps({'package': datawithcare.__file__, 'data': str(paths.data_dir()),"
+        " 'clients': len(load_dataset('clients'))}))"
+    )
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATAWITHCARE_DATA", "PYTHON", "VIRTUAL_ENV"))
+    }
+    clean.update(HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    out = json.loads(run(str(python), "-c", probe, cwd=tmp_path, env=clean).stdout.splitlines()[-1])
+    assert Path(out["package"]).is_relative_to(env), f"imported {out['package']}, not the installed wheel"
+    data = Path(out["data"])
+    assert data.is_relative_to(tmp_path / "cache"), f"the data came from {data}, not a fresh cache"
+    shipped = root / "datasets"
+    for path in sorted(shipped.glob("*.csv")) + [shipped / "datapackage.json"]:
+        assert (data / path.name).read_bytes() == path.read_bytes(), (
+            f"{path.name} differs from the shipped file"
+        )
+    assert out["clients"] == sum(1 for _ in (shipped / "clients.csv").open()) - 1
 
 
 def test_course_style_prints_numbers_plainly() -> None:

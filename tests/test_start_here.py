@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from harness import ROOT, cell_source, has_tag, read_notebook, run_notebook
+from harness import ROOT, cell_source, has_tag, read_notebook, solution_blocks
 from nbclient import NotebookClient
 
 HOW_TO_USE = ROOT / "book" / "start-here" / "how-to-use.md"
@@ -98,10 +98,9 @@ def test_stated_total_matches_the_module_times() -> None:
 
 
 @pytest.fixture(scope="module")
-def executed_lesson(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("jupyter10") / JUPYTER.name
-    nb, _ = run_notebook(JUPYTER, out)
-    return nb
+def executed_lesson(lesson_runs) -> dict:
+    """The lesson as the lesson tests ran it on the shipped data (not run again)."""
+    return lesson_runs.shipped(JUPYTER).notebook
 
 
 def _outputs_text(cell: dict) -> str:
@@ -135,13 +134,14 @@ def test_every_solution_in_the_lesson_runs_and_gives_the_stated_answer() -> None
     """Run the lesson's code in order; at each hidden solution, run that too."""
     namespace: dict = {}
     printed = []
-    for cell in read_notebook(JUPYTER)["cells"]:
-        source = cell_source(cell)
+    nb = read_notebook(JUPYTER)
+    solutions = dict(solution_blocks(nb))
+    for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "code":
             if not has_tag(cell, "raises-exception"):
-                exec(compile(source, "<lesson cell>", "exec"), namespace)  # noqa: S102
+                exec(compile(cell_source(cell), "<lesson cell>", "exec"), namespace)  # noqa: S102
             continue
-        for solution in re.findall(r"<details>.*?```python\n(.*?)```.*?</details>", source, re.S):
+        for solution in solutions.get(index, []):
             buffer = io.StringIO()
             with contextlib.redirect_stdout(buffer):
                 exec(compile(solution, "<solution>", "exec"), dict(namespace))  # noqa: S102

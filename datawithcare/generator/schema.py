@@ -376,6 +376,9 @@ def frictionless_package(profile: dict) -> dict[str, Any]:
                 spec["falseValues"] = ["False"]
             if kind == "date":
                 spec["format"] = "%Y-%m-%d"
+            if f.categories is not None and f.ordered:
+                # Table Schema v2: the enum's order is the values' natural order.
+                spec["categoriesOrdered"] = True
             constraints: dict[str, Any] = {}
             if f.required:
                 constraints["required"] = True
