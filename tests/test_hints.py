@@ -1,0 +1,214 @@
+"""Hints help without handing over the answer.
+
+For every nbgrader exercise (every folder in ``exercises/source/``, so new
+exercises are checked as soon as they exist):
+
+- no line of a solution appears in what a learner can see: the committed
+  student copy, or the source with its solutions and hidden tests taken out
+  (question text, hints, the "More help" blocks and the visible test
+  messages);
+- nor does the right-hand side of a solution's assignment, which is the
+  answer without its name (``sum(tuesday)`` for ``present = sum(tuesday)``);
+- a test cell whose marks also depend on hidden tests never tells the
+  learner "Correct": passing the visible checks is not yet full marks;
+- every question gives its help in tiers: the question names the tool, and a
+  collapsed "More help" block shows more.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from harness import cell_source, read_notebook
+
+from datawithcare import exercises
+
+SOURCE = exercises.exercises_dir() / "source"
+RELEASE = exercises.exercises_dir() / "release"
+NAMES = sorted(p.name for p in SOURCE.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+BEGIN_SOLUTION, END_SOLUTION = exercises.SOLUTION_MARKERS
+BEGIN_HIDDEN, END_HIDDEN = exercises.HIDDEN_MARKERS
+
+# Lines so general that seeing them gives nothing away.
+TRIVIAL = {"plt.show()", "pass"}
+
+
+def _squash(text: str) -> str:
+    """Compare code without caring about spaces, tabs or line breaks."""
+    return re.sub(r"\s+", "", text)
+
+
+def _is_trivial(line: str) -> bool:
+    squashed = _squash(line)
+    if squashed in TRIVIAL or len(squashed) < 8:
+        return True
+    if line.lstrip().startswith("#"):
+        return True
+    # A bare name, a closing bracket, a dictionary entry of plain values:
+    # nothing that calls, indexes or assigns.
+    return not re.search(r"[=(\[.]", squashed)
+
+
+def _between(text: str, begin: str, end: str) -> list[str]:
+    """The lines between each pair of markers."""
+    found, inside = [], False
+    for line in text.splitlines():
+        if line.strip() == begin:
+            inside = True
+        elif line.strip() == end:
+            inside = False
+        elif inside:
+            found.append(line)
+    return found
+
+
+def _without(text: str, begin: str, end: str) -> str:
+    kept, inside = [], False
+    for line in text.splitlines():
+        if line.strip() == begin:
+            inside = True
+        elif line.strip() == end:
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def solution_pieces(notebook: dict) -> set[str]:
+    """Every non-trivial solution line, and the right-hand side of each assignment."""
+    pieces = set()
+    for cell in notebook["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell["cell_type"] != "code" or not meta.get("solution"):
+            continue
+        for line in _between(cell_source(cell), BEGIN_SOLUTION, END_SOLUTION):
+            if _is_trivial(line):
+                continue
+            pieces.add(_squash(line))
+            match = re.match(r"^\s*[\w\[\]\"'., ]+?\s*=\s*(?!=)(.+)$", line)
+            if (
+                match
+                and not _is_trivial(match.group(1))
+                and not match.group(1).rstrip().endswith(("(", "[", "{"))
+            ):
+                pieces.add(_squash(match.group(1)))
+    return pieces
+
+
+def visible_text(notebook: dict) -> str:
+    """What a learner sees of a notebook: solutions and hidden tests taken out."""
+    shown = []
+    for cell in notebook["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        text = cell_source(cell)
+        if meta.get("solution"):
+            text = _without(text, BEGIN_SOLUTION, END_SOLUTION)
+            if cell["cell_type"] == "markdown":
+                text = ""
+        text = _without(text, BEGIN_HIDDEN, END_HIDDEN)
+        shown.append(text)
+    return "\n".join(shown)
+
+
+def leaks(notebook: dict, shown: str) -> list[str]:
+    squashed = _squash(shown)
+    return sorted(piece for piece in solution_pieces(notebook) if piece in squashed)
+
+
+def test_there_are_exercises() -> None:
+    assert NAMES, "No exercises found under exercises/source/."
+
+
+# The checks themselves must be able to fail.
+
+
+def _toy(answer: str, hint: str) -> dict:
+    return {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": hint},
+            {
+                "cell_type": "code",
+                "metadata": {"nbgrader": {"solution": True, "grade": False}},
+                "source": f"{BEGIN_SOLUTION}\n{answer}\n{END_SOLUTION}",
+            },
+        ]
+    }
+
+
+def test_the_check_catches_a_hint_that_gives_the_answer() -> None:
+    nb = _toy("present = sum(tuesday)", "Hint: present = sum( tuesday )")
+    assert leaks(nb, visible_text(nb)) == ["present=sum(tuesday)", "sum(tuesday)"]
+    nb = _toy("present = sum(tuesday)", "Hint: use `sum(tuesday)`.")
+    assert leaks(nb, visible_text(nb)) == ["sum(tuesday)"]
+    nb = _toy("present = sum(tuesday)", "Hint: `sum()` adds up a list.")
+    assert leaks(nb, visible_text(nb)) == []
+    nb = _toy(")\nplt.show()\nsummary", "plt.show() ) summary")
+    assert leaks(nb, visible_text(nb)) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_solution_line_in_hints_or_test_messages(name: str) -> None:
+    source = read_notebook(SOURCE / name / f"{name}.ipynb")
+    assert solution_pieces(source), f"{name}: found no solution between {BEGIN_SOLUTION!r} markers."
+    found = leaks(source, visible_text(source))
+    assert not found, (
+        f"{name}: the question text, hints or visible test messages give away solution code: {found}. "
+        "Name the tool in the hint, show it on another example in 'More help', and never the answer itself."
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_solution_line_in_the_student_copy(name: str) -> None:
+    source = read_notebook(SOURCE / name / f"{name}.ipynb")
+    release = RELEASE / name / f"{name}.ipynb"
+    assert release.is_file(), f"{name}: no student copy; run `make exercises`."
+    student = read_notebook(release)
+    found = leaks(source, "\n".join(cell_source(c) for c in student["cells"]))
+    assert not found, f"{name}: the student copy contains solution code: {found}"
+
+
+def _test_cells(notebook: dict) -> list[tuple[str, str]]:
+    return [
+        (cell["metadata"]["nbgrader"].get("grade_id", "?"), cell_source(cell))
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+        and cell.get("metadata", {}).get("nbgrader", {}).get("grade")
+        and not cell["metadata"]["nbgrader"].get("solution")
+    ]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_visible_tests_do_not_say_correct_when_hidden_tests_still_count(name: str) -> None:
+    source = read_notebook(SOURCE / name / f"{name}.ipynb")
+    wrong = [
+        grade_id
+        for grade_id, text in _test_cells(source)
+        if BEGIN_HIDDEN in text and re.search(r"\bcorrect\b", _without(text, BEGIN_HIDDEN, END_HIDDEN), re.I)
+    ]
+    assert not wrong, (
+        f"{name}: {wrong} tell the learner 'Correct', but hidden tests still take marks. "
+        "Say which checks passed instead."
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_question_has_more_help_behind_its_first_hint(name: str) -> None:
+    source = read_notebook(SOURCE / name / f"{name}.ipynb")
+    questions = [
+        (cell["metadata"]["nbgrader"].get("grade_id"), cell_source(cell))
+        for cell in source["cells"]
+        if cell["cell_type"] == "markdown"
+        and re.fullmatch(r"q\d+\w*-text", cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))
+    ]
+    assert questions, f"{name}: no question cells (grade ids like 'q1-text')."
+    without = [
+        grade_id
+        for grade_id, text in questions
+        if not re.search(r"<details>\s*<summary>\s*More help\s*</summary>", text)
+    ]
+    assert not without, (
+        f"{name}: {without} have no collapsed 'More help' block "
+        "(<details><summary>More help</summary> ... </details>) after the first hint."
+    )
