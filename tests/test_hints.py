@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from harness import cell_source, read_notebook
+from harness import ROOT, cell_source, read_notebook
 
 from datawithcare import exercises
 
@@ -212,3 +212,82 @@ def test_every_question_has_more_help_behind_its_first_hint(name: str) -> None:
         f"{name}: {without} have no collapsed 'More help' block "
         "(<details><summary>More help</summary> ... </details>) after the first hint."
     )
+
+
+# The learner's real path: a common mistake in the student copy gets a clear message.
+
+
+def _run_student_copy(name: str, answers: dict[str, str]) -> dict[str, list]:
+    """Run a student copy with some answers filled in; return each test cell's errors."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(RELEASE / name / f"{name}.ipynb", as_version=4)
+    stub = "# YOUR CODE HERE\nraise NotImplementedError()"
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            assert stub in cell.source, f"{name} {grade_id}: the student copy should hold the answer stub."
+            cell.source = cell.source.replace(stub, answers[grade_id])
+    NotebookClient(nb, allow_errors=True, timeout=60, kernel_name="python3").execute()
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: [o for o in cell.outputs if o.output_type == "error"]
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("grade_id", "").endswith("-tests")
+    }
+
+
+def test_appending_with_an_assignment_gets_a_clear_message_not_a_type_error() -> None:
+    errors = _run_student_copy(
+        "00-warm-up",
+        {"q3-answer": 'sessions = sessions.append("Sat 11:00 Family ESOL")\nnumber_of_sessions = 4'},
+    )
+    (error,) = errors["q3-tests"]
+    assert error.ename == "AssertionError", f"q3: {error.ename}: {error.evalue}"
+    assert "sessions is None" in error.evalue and "on a line of its own" in error.evalue, error.evalue
+
+
+# The capstone's written summary is marked by a person, with a rubric.
+
+CAPSTONE = "09-capstone"
+
+
+def test_capstone_summary_is_a_manually_graded_written_answer_with_a_rubric() -> None:
+    source = read_notebook(SOURCE / CAPSTONE / f"{CAPSTONE}.ipynb")
+    manual = [
+        cell
+        for cell in source["cells"]
+        if cell["cell_type"] == "markdown"
+        and cell.get("metadata", {}).get("nbgrader", {}).get("grade")
+        and cell["metadata"]["nbgrader"].get("solution")
+    ]
+    assert len(manual) == 1, f"{CAPSTONE}: expected one manually graded written answer, found {len(manual)}."
+    points = manual[0]["metadata"]["nbgrader"]["points"]
+    assert points > 0
+    # Nothing checks the words of the summary by keyword any more.
+    for grade_id, text in _test_cells(source):
+        assert "comparison group" not in text and "thanks to" not in text, (
+            f"{CAPSTONE} {grade_id}: the written summary is marked by the trainer, not by keyword matching."
+        )
+    # The intro's total counts the written answer.
+    automatic = sum(
+        c["metadata"]["nbgrader"]["points"]
+        for c in source["cells"]
+        if c["cell_type"] == "code" and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+    )
+    assert f"**Points**: {automatic + points:g} in total" in cell_source(source["cells"][0])
+    # The trainer's rubric exists, is in the book, and gives one point per criterion.
+    rubric = ROOT / "book" / "trainers" / "capstone-rubric.md"
+    assert rubric.is_file(), "No rubric for the capstone's written summary in book/trainers/."
+    assert "book/trainers/capstone-rubric" in (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \d\. ", rubric.read_text(encoding="utf-8"), re.M)
+    assert len(rows) == points, f"The rubric has {len(rows)} criteria for {points:g} points."
+    # The student copy leaves the cell empty for the learner.
+    student = read_notebook(RELEASE / CAPSTONE / f"{CAPSTONE}.ipynb")
+    (blank,) = [
+        c
+        for c in student["cells"]
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        == manual[0]["metadata"]["nbgrader"]["grade_id"]
+    ]
+    assert cell_source(blank).strip() == "YOUR ANSWER HERE"
