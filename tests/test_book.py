@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from harness import ROOT, build_book, content_files, expected_html, resolve_toc_entry, toc_files
+from book_build import BuiltBook, built_book  # noqa: F401 (a fixture)
+from harness import content_files, expected_html, resolve_toc_entry, toc_files
 
 
 def test_every_toc_entry_exists() -> None:
@@ -31,15 +31,15 @@ def test_every_page_is_in_the_toc() -> None:
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("book")
-def test_book_builds_strictly_with_a_page_per_toc_entry(tmp_path: Path) -> None:
-    result = build_book(ROOT, tmp_path)
+def test_book_builds_strictly_with_a_page_per_toc_entry(built_book: BuiltBook) -> None:  # noqa: F811
+    result = built_book.result
     warnings = [
         line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line or "ERROR" in line
     ]
     assert result.returncode == 0, "The strict book build failed:\n" + "\n".join(
         warnings[-40:] or [result.stderr[-3000:]]
     )
-    build = tmp_path / "_build"
+    build = built_book.build
     missing = [entry for entry in toc_files() if not expected_html(entry, build).exists()]
     assert not missing, f"The build has no HTML page for: {missing}"
     index = (build / "html" / "book" / "index.html").read_text(encoding="utf-8")
