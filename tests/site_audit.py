@@ -159,7 +159,10 @@ def serve(root: Path) -> Iterator[BookServer]:
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the browser moved on (a closed page); nothing to count
             with book._lock:
                 book.log.append(Served(unquote(urlsplit(self.path).path), status, len(data)))
 
@@ -412,3 +415,30 @@ def audit(browser: object, server: BookServer, path: str, menus: bool = True) ->
 
 def describe_axe(found: list[dict]) -> str:
     return "; ".join(f"{v['id']} ({v['impact']}, {v['nodes']}x: {', '.join(v['targets'])})" for v in found)
+
+
+def main(argv: list[str]) -> int:
+    """Audit some pages of a built book and print what fails: ``python tests/site_audit.py _build/html [PATH...]``."""
+    html = Path(argv[0])
+    paths = argv[1:] or page_paths(html)
+    with serve(html) as server, chromium() as browser:
+        for path in paths:
+            a = audit(browser, server, path)
+            print(f"{path}: {a.weight / 1024:.0f} KB, {a.files} files")
+            for label, value in (
+                ("axe desktop", describe_axe(a.axe_desktop)),
+                ("axe 320", describe_axe(a.axe_phone)),
+                ("overflow", "; ".join(a.overflow)),
+                ("external", ", ".join(a.external)),
+                ("menu", "; ".join(a.menu)),
+                ("missing", ", ".join(a.missing)),
+            ):
+                if value:
+                    print(f"   {label}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))

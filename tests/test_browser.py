@@ -78,7 +78,10 @@ def pages(tmp_path: Path) -> Path:
     write("heavy.html", '<img src="photo.png" alt="A photo too heavy for mobile data">')
     # A button that nothing listens to: the upstream theme bug, where the
     # handler went to another (hidden) button with the same class.
-    write("dead-menu.html", '<button class="primary-toggle" style="display:none" aria-label="Twin"></button>' + MENU)
+    write(
+        "dead-menu.html",
+        '<button class="primary-toggle" style="display:none" aria-label="Twin"></button>' + MENU,
+    )
     noise = random.Random(14).randbytes(sa.WEIGHT_LIMIT + 50_000)
     (tmp_path / "photo.png").write_bytes(noise)
     return tmp_path
@@ -95,7 +98,10 @@ def test_a_good_page_passes_every_check(browser: object, pages: Path) -> None:
 
 
 def test_axe_check_catches_an_unnamed_button(browser: object, pages: Path) -> None:
-    with sa.serve(pages) as server, sa.visit(browser, server, "/unnamed-button.html", sa.NARROWEST) as (page, _):
+    with (
+        sa.serve(pages) as server,
+        sa.visit(browser, server, "/unnamed-button.html", sa.NARROWEST) as (page, _),
+    ):
         found = sa.axe_violations(page)
     assert [v["id"] for v in found] == ["button-name"]
 
@@ -115,7 +121,9 @@ def test_overflow_check_catches_a_wide_element(browser: object, pages: Path) -> 
     assert problems and "A table far wider" in " ".join(problems)
     # Inside a container that scrolls, the same element is fine.
     (pages / "scrolls.html").write_text(
-        GOOD.format(extra='<div style="overflow-x:auto" tabindex="0"><div style="width:900px">Wide</div></div>')
+        GOOD.format(
+            extra='<div style="overflow-x:auto" tabindex="0"><div style="width:900px">Wide</div></div>'
+        )
     )
     with sa.serve(pages) as server, sa.visit(browser, server, "/scrolls.html", sa.NARROWEST) as (page, _):
         assert sa.horizontal_overflow(page) == []
@@ -237,3 +245,86 @@ def test_menu_check_catches_the_upstream_theme_bug_on_a_real_page(browser: objec
         with sa.visit(browser, server, "/book/broken-menu.html", sa.PHONE) as (page, _):
             problems = sa.menu_problems(page, "primary")
     assert "the ☰ menu: a click on the button did not open it" in problems
+
+
+# The site fixes (datawithcare/sphinx_site.py), on small pieces of HTML --------
+
+PAGE = """<html><head>
+<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>
+<link rel="stylesheet" href="../_static/sphinx-thebe.css?v=1" />
+<script src="../_static/searchtools.js"></script>
+<script src="../_static/language_data.js"></script>
+<script src="../searchindex.js"></script>
+<script>const THEBE_JS_URL = "https://unpkg.com/thebe@0.8.2/lib/index.js"</script>
+<script type="application/vnd.jupyter.widget-state+json">{"state": {
+ "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_pick", "IPY_MODEL_go"]}},
+ "pick": {"model_name": "DropdownModel", "state": {"description": "Theme", "_options_labels": ["Ethics", "Data"]}},
+ "go": {"model_name": "ButtonModel", "state": {"description": "Check and save"}}}}</script>
+<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js"></script>
+</head><body>
+<nav><ul><li class="toctree-l1 has-children"><a href="x.html">Ethics of data</a>
+<details><summary><span class="toctree-toggle"><i class="fa-solid fa-chevron-down"></i></span></summary>
+</details></li></ul></nav>
+<button class="btn search-button-field" title="Search" aria-label="Search">Search <kbd>Ctrl</kbd>+<kbd>K</kbd></button>
+<button class="sidebar-toggle primary-toggle btn btn-sm" title="Toggle primary sidebar"><span class="fa-solid fa-bars"></span></button>
+<article><table><thead><tr><th></th><th>Count</th></tr></thead></table>
+<div class="cell_output"><script type="application/vnd.jupyter.widget-view+json">{"model_id": "box"}</script></div>
+<img src="chart.svg" alt="A bar chart of sessions by month">
+</article></body></html>"""
+
+
+def test_site_fixes_trim_assets_and_name_controls() -> None:
+    from datawithcare.sphinx_site import WIDGET_NOTE, fix_page
+
+    fixed = fix_page(PAGE)
+    for gone in (
+        "fontawesome.js",
+        "sphinx-thebe",
+        "searchindex.js",
+        "searchtools.js",
+        "THEBE_JS_URL",
+        "require",
+    ):
+        assert gone not in fixed, gone
+    assert "widget-state+json" not in fixed and "widget-view+json" not in fixed
+    assert 'aria-label="Show the pages in Ethics of data"' in fixed
+    assert 'aria-label="Search"' not in fixed
+    assert '<span class="dwc-btn-word">Menu</span>' in fixed
+    assert '<th><span class="visually-hidden">Row label</span></th>' in fixed
+    # The form as a picture, with the note on how to use it.
+    assert WIDGET_NOTE in fixed
+    assert "<option>Ethics</option>" in fixed and "Check and save</button>" in fixed
+    assert 'loading="lazy"' in fixed
+    # Running the fixes twice changes nothing more (but blank lines).
+    assert fix_page(fixed).split() == fixed.split()
+    # The search page keeps its search tools, so offline search still works.
+    assert "searchindex.js" in fix_page(PAGE, is_search_page=True)
+
+
+def test_hub_button_only_for_a_real_hub() -> None:
+    from datawithcare.sphinx_site import is_real_hub
+
+    for placeholder in (
+        None,
+        "",
+        "https://hub.example.org",
+        "https://example.com",
+        "http://hub.charity.org.uk",
+    ):
+        assert not is_real_hub(placeholder), placeholder
+    assert is_real_hub("https://hub.riverside-refugee-action.org.uk")
+
+
+def test_form_picture_passes_axe(browser: object, tmp_path: Path) -> None:
+    from datawithcare.sphinx_site import fix_page
+
+    fixed = (
+        fix_page(PAGE).replace("<html>", '<html lang="en">').replace("<head>", "<head><title>Form</title>")
+    )
+    (tmp_path / "form.html").write_text(fixed, encoding="utf-8")
+    with (
+        sa.serve(tmp_path) as server,
+        sa.visit(browser, server, "/form.html", sa.NARROWEST) as (page, record),
+    ):
+        assert sa.axe_violations(page) == []
+        assert record.external == []
