@@ -217,6 +217,8 @@ def visit(browser: object, server: BookServer, path: str, viewport: dict[str, in
     Requests to any host but the server are recorded and refused.
     """
     context = browser.new_context(viewport=viewport, service_workers="block")
+    # Generous: the machine running the tests may be busy.
+    context.set_default_timeout(120_000)
     record = Visit()
     origin = server.base
 

@@ -346,3 +346,51 @@ def test_colab_setup_cell_goes_first_once(tmp_path: Path) -> None:
     assert len(cells) == len(before) + 1 and TAG in cells[0]["metadata"]["tags"]
     assert '%pip install --quiet "git+https://github.com/example/course"' in "".join(cells[0]["source"])
     assert cells[1:] == before
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")
+def test_built_pages_keep_their_promises(book: BuiltBook) -> None:
+    from fontTools.ttLib import TTFont
+
+    from datawithcare.sphinx_site import WIDGET_NOTE, used_icon_codepoints
+
+    pages = {p: p.read_text(encoding="utf-8") for p in book.html.rglob("*.html") if "_static" not in p.parts}
+    assert not [p for p, t in pages.items() if "hub.example.org" in t], (
+        "a launch button points at a placeholder hub"
+    )
+    forms = [p for p, t in pages.items() if "dwc-form-picture" in t]
+    assert len(forms) >= 3, "the lessons with forms show no picture of them"
+    for page in forms:
+        text = pages[page]
+        assert WIDGET_NOTE in text and "widget-view+json" not in text, page
+        assert "<select" in text or "<input" in text or "<textarea" in text, (
+            f"{page}: the form picture is empty"
+        )
+    # Every icon a page uses is in the cut-down icon fonts.
+    for name, codepoints in used_icon_codepoints(book.html).items():
+        font = TTFont(book.html / "_static" / "fonts" / f"{name}-subset.woff")
+        missing = codepoints - set(font.getBestCmap())
+        assert not missing, f"{name}: icons missing from the subset: {sorted(map(hex, missing))}"
+    # Offline search: the search page loads the index; other pages do not.
+    assert "searchindex.js" in pages[book.html / "search.html"]
+    assert "searchindex.js" not in pages[book.html / "book" / "index.html"]
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")
+def test_a_lesson_prints_without_menus_or_buttons(browser: object, book: BuiltBook) -> None:
+    a4 = {"width": 794, "height": 1123}
+    with (
+        sa.serve(book.html) as server,
+        sa.visit(browser, server, "/notebooks/06a-first-look.html", a4) as (page, _),
+    ):
+        page.emulate_media(media="print")
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('.bd-header-article, .bd-sidebar-primary, "
+            ".bd-sidebar-secondary, .prev-next-area, .bd-footer')]"
+            ".filter(e => e.getClientRects().length > 0).map(e => e.className)"
+        )
+        assert shown == [], f"These would print: {shown}"
+        assert sa.horizontal_overflow(page) == []
+        assert len(page.pdf(format="A4")) > 10_000
