@@ -216,11 +216,18 @@ def fix_page(text: str, is_search_page: bool = False) -> str:
 def used_icon_codepoints(outdir: Path) -> dict[str, set[int]]:
     """Which icon-font characters the built pages can show, by font file."""
     css = (outdir / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    # The theme writes an icon either as an escape ("\\f0c9") or as the
+    # private-use character itself.
+    char = r'"(\\[0-9a-f]{4}|[\ue000-\uf8ff])"'
+
+    def code(text: str) -> int:
+        return int(text[1:], 16) if text.startswith("\\") else ord(text)
+
     glyph = {}
-    for selectors, code in re.findall(r"([^{}]+)\{content:\"\\([0-9a-f]{4})\"\}", css):
+    for selectors, value in re.findall(r"([^{}]+)\{content:" + char + r"\}", css):
         for name in re.findall(r"\.fa-([a-z0-9-]+):before", selectors):
-            glyph[name] = int(code, 16)
-    solid = {int(c, 16) for c in re.findall(r"--pst-icon-[a-z-]+:\"\\([0-9a-f]{4})\"", css)}
+            glyph[name] = code(value)
+    solid = {code(v) for v in re.findall(r"--pst-icon-[a-z-]+:" + char, css)}
     brands = set()
     for page in outdir.rglob("*.html"):
         for classes in re.findall(r'class="([^"]*\bfa-[^"]*)"', page.read_text(encoding="utf-8")):
@@ -247,7 +254,9 @@ def subset_icon_fonts(outdir: Path) -> dict[str, int]:
         options.layout_features = []
         font = subset.load_font(str(source), options)
         subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=sorted(codepoints))
+        # Spaces too: an icon element holding a space would otherwise make
+        # the browser fetch the whole font to draw it.
+        subsetter.populate(unicodes=sorted(codepoints | {0x20, 0xA0}))
         subsetter.subset(font)
         out = target / f"{name}-subset.woff"
         subset.save_font(font, str(out), options)
