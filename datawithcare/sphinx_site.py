@@ -210,6 +210,18 @@ def fix_page(text: str, is_search_page: bool = False) -> str:
     for img in soup.select("article img"):
         img["loading"] = "lazy"
         img["decoding"] = "async"
+    # A chart from a notebook scrolls sideways in its own box on a phone, at
+    # a width where its labels can be read; a tap opens it full size.
+    for img in soup.select("div.cell_output > img"):
+        if img.parent.name == "a" or "_images/" not in img.get("src", ""):
+            continue
+        box = soup.new_tag("div", attrs={"class": "dwc-chart"})
+        link = soup.new_tag("a", attrs={"href": img["src"], "title": "Open the chart full size"})
+        img.wrap(link)
+        link.wrap(box)
+        hint = soup.new_tag("p", attrs={"class": "dwc-chart-hint"})
+        hint.string = "Scroll the chart sideways, or tap it to open it full size."
+        box.insert_after(hint)
     return str(soup)
 
 
