@@ -181,6 +181,11 @@ def _name_controls(soup: BeautifulSoup) -> None:
             span = soup.new_tag("span", attrs={"class": "dwc-btn-word"})
             span.string = word
             button.append(span)
+    # The references page: a list must hold list items (ARIA); docutils marks
+    # each entry as a bibliography entry, which a list may not hold.
+    for entries in soup.select('.citation-list[role="list"]'):
+        for entry in entries.find_all(attrs={"role": "doc-biblioentry"}, recursive=False):
+            entry["role"] = "listitem"
     # Empty header cells in pandas tables: say what the column holds.
     for th in soup.select("th"):
         if not th.get_text(strip=True):

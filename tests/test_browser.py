@@ -267,6 +267,7 @@ PAGE = """<html><head>
 </details></li></ul></nav>
 <button class="btn search-button-field" title="Search" aria-label="Search">Search <kbd>Ctrl</kbd>+<kbd>K</kbd></button>
 <button class="sidebar-toggle primary-toggle btn btn-sm" title="Toggle primary sidebar"><span class="fa-solid fa-bars"></span></button>
+<div class="citation-list" role="list"><div class="citation" role="doc-biblioentry">A. Author, 2024.</div></div>
 <article><table><thead><tr><th></th><th>Count</th></tr></thead></table>
 <div class="cell_output"><script type="application/vnd.jupyter.widget-view+json">{"model_id": "box"}</script></div>
 <img src="chart.svg" alt="A bar chart of sessions by month">
@@ -291,6 +292,7 @@ def test_site_fixes_trim_assets_and_name_controls() -> None:
     assert 'aria-label="Search"' not in fixed
     assert '<span class="dwc-btn-word">Menu</span>' in fixed
     assert '<th><span class="visually-hidden">Row label</span></th>' in fixed
+    assert '<div class="citation" role="listitem">' in fixed
     # The form as a picture, with the note on how to use it.
     assert WIDGET_NOTE in fixed
     assert "<option>Ethics</option>" in fixed and "Check and save</button>" in fixed
