@@ -244,8 +244,9 @@ def used_icon_codepoints(outdir: Path) -> dict[str, set[int]]:
     for selectors, value in re.findall(r"([^{}]+)\{content:" + char + r"\}", css):
         for name in re.findall(r"\.fa-([a-z0-9-]+):before", selectors):
             glyph[name] = code(value)
-    solid = {code(v) for v in re.findall(r"--pst-icon-[a-z-]+:" + char, css)}
-    brands = set()
+    solid, brands = set(), set()
+    for name, value in re.findall(r"--pst-icon-([a-z-]+):" + char, css):
+        (brands if name in {"github", "gitlab"} else solid).add(code(value))
     for page in outdir.rglob("*.html"):
         for classes in re.findall(r'class="([^"]*\bfa-[^"]*)"', page.read_text(encoding="utf-8")):
             names = classes.split()
