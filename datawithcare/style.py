@@ -57,6 +57,9 @@ COURSE_RC: dict[str, object] = {
     "lines.linewidth": 2.5,
     "lines.markersize": 7,
     "figure.constrained_layout.use": True,
+    # Charts drawn as SVG keep their words as text: sharp at any size, and
+    # readable when a phone shows the chart narrow (issue 14).
+    "svg.fonttype": "none",
 }
 
 
@@ -70,6 +73,18 @@ def use_course_style() -> None:
     mpl.rcParams.update(COURSE_RC)
     pd.set_option("display.max_colwidth", TABLE_TEXT_WIDTH)
     np.set_printoptions(legacy="1.25")
+    _charts_as_svg()
+
+
+def _charts_as_svg() -> None:
+    """In Jupyter, show charts as SVG (vector) rather than PNG: lighter, and sharp on a phone."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("svg")
 
 
 def course_colours(n: int) -> list[str]:

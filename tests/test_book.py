@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from book_build import BuiltBook, built_book  # noqa: F401 (a fixture)
 from harness import (
-    BOOK_CACHE,
     ROOT,
-    build_book,
     content_files,
     expected_html,
     images_without_alt_text,
@@ -40,11 +37,12 @@ def test_every_page_is_in_the_toc() -> None:
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("book")
-def test_book_builds_strictly_from_the_lessons_tested_runs(tmp_path: Path, lesson_runs) -> None:
+def test_book_builds_strictly_from_the_lessons_tested_runs(
+    built_book: BuiltBook,  # noqa: F811
+    lesson_runs,
+) -> None:
     """The strict build reuses the shipped-data runs of the lesson tests; it runs no notebook itself."""
-    for path in lessons():
-        lesson_runs.shipped(path)  # already run by test_notebooks.py, or run now (once)
-    result = build_book(ROOT, tmp_path, cache=BOOK_CACHE)
+    result = built_book.result
     log = result.stdout + result.stderr
     warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
     assert result.returncode == 0, "The strict book build failed:\n" + "\n".join(
@@ -54,7 +52,7 @@ def test_book_builds_strictly_from_the_lessons_tested_runs(tmp_path: Path, lesso
     assert not executed, "The book build ran notebooks that the tests had already run:\n" + "\n".join(
         executed
     )
-    build = tmp_path / "_build"
+    build = built_book.build
     missing = [entry for entry in toc_files() if not expected_html(entry, build).exists()]
     assert not missing, f"The build has no HTML page for: {missing}"
     index = (build / "html" / "book" / "index.html").read_text(encoding="utf-8")
@@ -65,7 +63,7 @@ def test_book_builds_strictly_from_the_lessons_tested_runs(tmp_path: Path, lesso
     blank = []
     for path in lessons():
         drew = any(
-            "image/png" in out.get("data", {})
+            {"image/png", "image/svg+xml"} & set(out.get("data", {}))
             for cell in lesson_runs.shipped(path).notebook.cells
             for out in cell.get("outputs", [])
         )
