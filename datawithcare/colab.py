@@ -32,8 +32,9 @@ def setup_source(repository_url: str) -> str:
         "# On Colab only: install the course's helper package (about a minute).\n"
         "# Everywhere else (Binder, a hub, your computer) this cell does nothing.\n"
         "import importlib.util\n"
+        "import sys\n"
         "\n"
-        'if importlib.util.find_spec("google.colab") and not importlib.util.find_spec("datawithcare"):\n'
+        'if "google.colab" in sys.modules and importlib.util.find_spec("datawithcare") is None:\n'
         f'    %pip install --quiet "git+{repository_url}"\n'
     )
 
