@@ -74,6 +74,7 @@ bench: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m datawithcare.generate --out datasets
 	$(BIN)/python -m datawithcare.official --xlsx book/telling-the-story/downloads/official-statistics-as-published.xlsx
+	$(BIN)/python -m datawithcare.pilot_report
 
 exercises: $(STAMP)
 	$(BIN)/python -m datawithcare.exercises generate
