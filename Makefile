@@ -57,6 +57,7 @@ book: $(STAMP)
 # book build in the tests (and a later `make book`) runs no notebook again.
 test: $(STAMP)
 	@mkdir -p _build/bench
+	@bash .ci/install-system-deps || echo "Without Chromium and the Node tools the browser and hub tests skip (under CI=true they fail): run 'make setup-system' as root."
 	@start=$$(date +%s); \
 	DATAWITHCARE_TEST_SUMMARY=$(CURDIR)/_build/bench/make-test-executions.txt \
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup; \
