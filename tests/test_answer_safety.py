@@ -12,22 +12,10 @@ import json
 from pathlib import Path
 
 import pytest
+from maturity_forms import everyone, fill
 
 from datawithcare.answers import AnswerConflictError, AnswerStore
-from datawithcare.maturity import THEME_IDS, MaturityAssessment
-
-
-def everyone(score: int) -> dict[str, int]:
-    return dict.fromkeys(THEME_IDS, score)
-
-
-def fill(form: MaturityAssessment, who: str, scores: dict, round_name="before", when="2026-01-15") -> None:
-    form.round_name.value = round_name
-    form.assessed_on.value = when
-    form.respondent.value = who
-    for theme_id, score in scores.items():
-        form.questions[theme_id].value = score
-    form.add_button.click()
+from datawithcare.maturity import MaturityAssessment
 
 
 def saved(folder: Path, name: str = "maturity-assessment") -> dict:

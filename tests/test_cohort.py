@@ -11,22 +11,14 @@ import re
 import shutil
 
 import pytest
+from maturity_forms import everyone, fill
 
 from datawithcare.cohort import import_assessments, normalise_round, read_assessment, same_organisations
-from datawithcare.maturity import THEME_IDS, MaturityAssessment, responses_csv, saved_rounds
-
-
-def everyone(score: int) -> dict[str, int]:
-    return dict.fromkeys(THEME_IDS, score)
+from datawithcare.maturity import MaturityAssessment, responses_csv, saved_rounds
 
 
 def add(form: MaturityAssessment, who: str, scores: dict, round_name: str, when: str) -> None:
-    form.round_name.value = round_name
-    form.assessed_on.value = when
-    form.respondent.value = who
-    for theme_id, score in scores.items():
-        form.questions[theme_id].value = score
-    form.add_button.click()
+    fill(form, who, scores, round_name, when)
     assert "Saved:" in form.feedback.value, form.feedback.value
 
 

@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 import yaml
+from maturity_forms import everyone, fill
 
 from datawithcare import maturity
 from datawithcare.maturity import (
@@ -34,10 +35,6 @@ from datawithcare.maturity import (
 from datawithcare.ninety_day_plan import ninety_day_plan, ninety_day_plan_markdown
 
 FRAMEWORK = load_framework()
-
-
-def everyone(score: int) -> dict[str, int]:
-    return dict.fromkeys(THEME_IDS, score)
 
 
 # The framework file --------------------------------------------------------
@@ -320,15 +317,6 @@ def test_saved_rounds_sorted_by_date_and_latest_scores():
 def answers_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("DATAWITHCARE_ANSWERS_DIR", str(tmp_path))
     return tmp_path
-
-
-def fill(form: MaturityAssessment, who: str, scores: dict[str, int], round_name="before", when="2026-01-15"):
-    form.round_name.value = round_name
-    form.assessed_on.value = when
-    form.respondent.value = who
-    for theme_id, score in scores.items():
-        form.questions[theme_id].value = score
-    form.add_button.click()
 
 
 def test_widget_saves_several_people_and_reloads(answers_dir):

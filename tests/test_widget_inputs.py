@@ -17,20 +17,17 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from maturity_forms import everyone, fill
 
 from datawithcare import ethics_canvas as ec
 from datawithcare.lawful_basis import LawfulBasisHelper
-from datawithcare.maturity import THEME_IDS, MaturityAssessment, check_round_entry, summary_markdown
+from datawithcare.maturity import MaturityAssessment, check_round_entry, summary_markdown
 from datawithcare.ninety_day_plan import ninety_day_plan, ninety_day_plan_csv, ninety_day_plan_markdown
 from datawithcare.personal_data_quiz import PersonalDataQuiz, load_questions
 from datawithcare.planner import DataNeedsPlanner, empty_plan, plan_to_csv, plan_to_html, plan_to_markdown
 from datawithcare.render import csv_cell, md_text
 
 QUESTIONS = load_questions()
-
-
-def everyone(score: int) -> dict[str, int]:
-    return dict.fromkeys(THEME_IDS, score)
 
 
 def _press_planner(widget: DataNeedsPlanner) -> None:
@@ -195,19 +192,10 @@ def test_answers_null_in_the_file_is_kept_aside(tmp_path):
 # Text is text ----------------------------------------------------------------
 
 
-def _fill(form: MaturityAssessment, who: str, scores: dict, round_name: str, when="2026-01-15") -> None:
-    form.round_name.value = round_name
-    form.assessed_on.value = when
-    form.respondent.value = who
-    for theme_id, score in scores.items():
-        form.questions[theme_id].value = score
-    form.add_button.click()
-
-
 def test_a_round_name_with_dollar_signs_is_drawn_and_survives_a_restart(tmp_path):
     form = MaturityAssessment(folder=tmp_path)
-    _fill(form, "Coordinator", everyone(2), round_name="before")
-    _fill(form, "Coordinator", everyone(3), round_name="rates $10_$20", when="2026-02-01")
+    fill(form, "Coordinator", everyone(2), round_name="before")
+    fill(form, "Coordinator", everyone(3), round_name="rates $10_$20", when="2026-02-01")
     assert "Saved:" in form.feedback.value
     assert form.saved.value == "rates $10_$20"
     assert "Data maturity: rates $10_$20" not in form.results.value  # the chart is an image…
@@ -334,7 +322,7 @@ def test_md_text_escapes_what_would_become_markup():
 
 def test_a_double_click_on_add_keeps_the_success_note(tmp_path):
     form = MaturityAssessment(folder=tmp_path)
-    _fill(form, "Coordinator", everyone(2), round_name="before")
+    fill(form, "Coordinator", everyone(2), round_name="before")
     note = form.feedback.value
     assert "Saved:" in note
     form.add_button.click()  # the second click of a double click
@@ -354,7 +342,7 @@ def test_buttons_and_labels_are_never_cut(tmp_path):
 
 def test_one_round_is_counted_in_words(tmp_path):
     form = MaturityAssessment(folder=tmp_path)
-    _fill(form, "Coordinator", everyone(2), round_name="before")
+    fill(form, "Coordinator", everyone(2), round_name="before")
     assert "1 person has answered" in form.feedback.value
     again = MaturityAssessment(folder=tmp_path)
     assert "Loaded 1 saved round." in again.notice.value
@@ -425,7 +413,7 @@ def test_every_widget_offers_its_reloadable_answers_file(tmp_path):
     assert saved["answers"]["purpose"] == "Funder report"
 
     form = MaturityAssessment(folder=tmp_path)
-    _fill(form, "Coordinator", everyone(2), round_name="<b>before</b>")
+    fill(form, "Coordinator", everyone(2), round_name="<b>before</b>")
     links = _links(form.downloads.value)
     assert "maturity-assessment.json" in links
     page = links["maturity-b-before-b.html"].decode("utf-8")  # the same summary as the Markdown, as a page
