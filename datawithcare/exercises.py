@@ -127,6 +127,9 @@ class Grade:
 
     score: float
     max_score: float
+    #: Points of hand-marked answers (nbgrader cells with both ``grade`` and
+    #: ``solution``), which autograding leaves unscored until a trainer marks them.
+    manual_points: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,15 @@ def rehearse(name: str, notebooks: dict[str, Path], root: Path | None = None) ->
             with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
                 for learner in notebooks:
                     result = gradebook.find_submission(name, learner)
-                    grades[learner] = Grade(score=float(result.score), max_score=float(result.max_score))
+                    manual = sum(
+                        float(cell.max_score)
+                        for notebook in result.notebooks
+                        for cell in notebook.grades
+                        if cell.auto_score is None
+                    )
+                    grades[learner] = Grade(
+                        score=float(result.score), max_score=float(result.max_score), manual_points=manual
+                    )
         return Rehearsal(release=release, grades=grades)
 
 
@@ -276,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "grade":
             result = grade(args.name, args.notebook)
             print(f"{args.notebook}: {result.score:g} / {result.max_score:g}")
+            if result.manual_points:
+                print(f"{result.manual_points:g} of those points are for answers a trainer marks by hand.")
         else:
             found = check_submissions(args.name, args.course.resolve())
             if not found:

@@ -73,12 +73,35 @@ def test_student_copy_is_generated_clean_and_current(name: str) -> None:
         )
 
 
+def hand_marked_points(name: str) -> list[float]:
+    """Points of each hand-marked cell in the source: nbgrader's ``grade`` and ``solution`` both set."""
+    path = exercises.exercises_dir() / "source" / name / f"{name}.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [
+        float(meta.get("points", 0))
+        for meta in (c.get("metadata", {}).get("nbgrader", {}) for c in cells)
+        if meta.get("grade") and meta.get("solution")
+    ]
+
+
 @pytest.mark.parametrize("name", PARAMS)
 def test_solution_scores_full_marks(name: str) -> None:
+    """Full marks for everything the autograder scores; hand-marked answers wait for a trainer."""
     result = rehearsal(name).grades["solution"]
     assert result.max_score > 0, f"{name}: no test cell carries points."
-    assert result.score == result.max_score, (
-        f"{name}: the solution scores {result.score} of {result.max_score}."
+    hand_marked = hand_marked_points(name)
+    assert (result.manual_points > 0) == bool(hand_marked), (
+        f"{name}: nbgrader leaves {result.manual_points} points for hand-marking, "
+        f"and the source has {len(hand_marked)} hand-marked cells."
+    )
+    assert result.manual_points == sum(hand_marked), (
+        f"{name}: nbgrader leaves {result.manual_points} points for hand-marking, "
+        f"the source marks {sum(hand_marked)} by hand."
+    )
+    assert result.manual_points < result.max_score, f"{name}: nothing is autograded."
+    assert result.score == result.max_score - result.manual_points, (
+        f"{name}: the solution scores {result.score} of {result.max_score} "
+        f"({result.manual_points} of them marked by hand)."
     )
 
 
