@@ -4,7 +4,8 @@ The book's Colab button opens one notebook from GitHub, without the rest
 of the course. This first cell installs the ``datawithcare`` package there
 (the package then makes the course data from its seed). Everywhere else
 (Binder, a hub, a laptop) the cell does nothing. The book hides the cell
-(tag ``remove-cell``): only Colab learners need it.
+(tag ``remove-cell``): only Colab learners need it. It goes right after
+the lesson's title cell, so it is the first code cell Colab runs.
 
 Usage::
 
@@ -35,7 +36,7 @@ def setup_source(repository_url: str) -> str:
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules and importlib.util.find_spec("datawithcare") is None:\n'
-        f'    %pip install --quiet "git+{repository_url}"\n'
+        f'    %pip install --quiet "git+{repository_url}"'
     )
 
 
@@ -50,18 +51,33 @@ def setup_cell(repository_url: str) -> dict:
     }
 
 
+def is_setup_cell(cell: dict) -> bool:
+    return TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def starts_with_setup_cell(notebook: dict) -> bool:
+    """True if the notebook's first code cell is the Colab set-up cell."""
+    code = [c for c in notebook.get("cells", []) if c.get("cell_type") == "code"]
+    return bool(code) and is_setup_cell(code[0])
+
+
 def lessons(root: Path) -> list[Path]:
     return sorted([*root.glob("notebooks/*.ipynb"), *root.glob("exercises/source/*/*.ipynb")])
 
 
 def add_setup_cell(path: Path, repository_url: str) -> bool:
-    """Put the set-up cell first in ``path`` (replacing an old one); return True if the file changed."""
+    """Put the set-up cell before the first code cell of ``path`` (replacing an old one).
+
+    Return True if the file changed.
+    """
     import nbformat
 
     text = path.read_text(encoding="utf-8")
     nb = nbformat.reads(text, as_version=4)
     cells = [c for c in nb.cells if TAG not in c.get("metadata", {}).get("tags", [])]
-    nb.cells = [nbformat.from_dict(setup_cell(repository_url)), *cells]
+    # After the title cell (the lesson's opening Markdown), before any code.
+    at = 1 if cells and cells[0].get("cell_type") == "markdown" else 0
+    nb.cells = [*cells[:at], nbformat.from_dict(setup_cell(repository_url)), *cells[at:]]
     new = nbformat.writes(nb) + "\n"
     if new == text:
         return False
@@ -77,13 +93,12 @@ def main(argv: list[str]) -> int:
         missing = [
             str(p.relative_to(root))
             for p in lessons(root)
-            if not any(
-                TAG in c.get("metadata", {}).get("tags", [])
-                for c in json.loads(p.read_text(encoding="utf-8"))["cells"][:1]
-            )
+            if not starts_with_setup_cell(json.loads(p.read_text(encoding="utf-8")))
         ]
         for name in missing:
-            print(f"{name}: no Colab set-up cell first; run `python -m datawithcare.colab`")
+            print(
+                f"{name}: the first code cell is not the Colab set-up cell; run `python -m datawithcare.colab`"
+            )
         return 1 if missing else 0
     changed = [p for p in lessons(root) if add_setup_cell(p, url)]
     print(f"Colab set-up cell added or updated in {len(changed)} lesson(s).")

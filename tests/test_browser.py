@@ -332,24 +332,6 @@ def test_form_picture_passes_axe(browser: object, tmp_path: Path) -> None:
         assert record.external == []
 
 
-def test_colab_setup_cell_goes_first_once(tmp_path: Path) -> None:
-    import shutil
-
-    from harness import ROOT, read_notebook
-
-    from datawithcare.colab import TAG, add_setup_cell
-
-    lesson = tmp_path / "lesson.ipynb"
-    shutil.copy(ROOT / "notebooks" / "06a-first-look.ipynb", lesson)
-    before = read_notebook(lesson)["cells"]
-    assert add_setup_cell(lesson, "https://github.com/example/course")
-    assert not add_setup_cell(lesson, "https://github.com/example/course")
-    cells = read_notebook(lesson)["cells"]
-    assert len(cells) == len(before) + 1 and TAG in cells[0]["metadata"]["tags"]
-    assert '%pip install --quiet "git+https://github.com/example/course"' in "".join(cells[0]["source"])
-    assert cells[1:] == before
-
-
 @pytest.mark.slow
 @pytest.mark.xdist_group("book")
 def test_built_pages_keep_their_promises(book: BuiltBook) -> None:

@@ -12,10 +12,17 @@ import sys
 import types
 
 import pytest
-from harness import ROOT
+from harness import ROOT, read_notebook
 from IPython.core.inputtransformer2 import TransformerManager
 
-from datawithcare.colab import TAG, lessons, setup_source
+from datawithcare.colab import (
+    TAG,
+    add_setup_cell,
+    is_setup_cell,
+    lessons,
+    setup_source,
+    starts_with_setup_cell,
+)
 
 URL = "https://github.com/data-with-care/data-with-care"
 
@@ -58,10 +65,25 @@ def test_every_lesson_starts_with_the_colab_cell() -> None:
     missing = [
         str(path.relative_to(ROOT))
         for path in lessons(ROOT)
-        if TAG
-        not in json.loads(path.read_text(encoding="utf-8"))["cells"][0].get("metadata", {}).get("tags", [])
+        if not starts_with_setup_cell(json.loads(path.read_text(encoding="utf-8")))
     ]
     assert not missing, (
-        "These lessons do not start with the Colab set-up cell; run `python -m datawithcare.colab`:\n"
+        "In these lessons the first code cell is not the Colab set-up cell; run `python -m datawithcare.colab`:\n"
         + "\n".join(missing)
     )
+
+
+def test_the_cell_goes_after_the_title_once(tmp_path) -> None:
+    lesson = tmp_path / "lesson.ipynb"
+    nb = read_notebook(ROOT / "notebooks" / "06a-first-look.ipynb")
+    nb["cells"] = [c for c in nb["cells"] if not is_setup_cell(c)]
+    lesson.write_text(json.dumps(nb), encoding="utf-8")
+    before = nb["cells"]
+    assert add_setup_cell(lesson, "https://github.com/example/course")
+    assert not add_setup_cell(lesson, "https://github.com/example/course")
+    cells = read_notebook(lesson)["cells"]
+    assert len(cells) == len(before) + 1
+    assert cells[0]["source"] == before[0]["source"] and cells[0]["cell_type"] == "markdown"
+    assert TAG in cells[1]["metadata"]["tags"]
+    assert '%pip install --quiet "git+https://github.com/example/course"' in "".join(cells[1]["source"])
+    assert [c["source"] for c in cells[2:]] == [c["source"] for c in before[1:]]

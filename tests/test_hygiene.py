@@ -7,7 +7,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from harness import NOTEBOOKS, ROOT, cell_source, notebook_problems, parameters, read_notebook
+
+from datawithcare.colab import is_setup_cell, setup_source
+
+COURSE_URL = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
 
 PLACEHOLDERS = re.compile(r"coming soon|lorem ipsum|\bTODO\b|\bFIXME\b|\bTBD\b", re.I)
 MAX_FILE_BYTES = 2_000_000
@@ -71,7 +76,15 @@ def test_lesson_has_the_course_shape(path: Path) -> None:
     )
     for word in ("Questions", "Objectives", "Time"):
         assert word in first, f"{path.name}: the opening cell must state the lesson's {word}."
-    code = [c for c in cells if c["cell_type"] == "code"]
+    # The hidden Colab set-up cell (datawithcare.colab) is the one cell allowed
+    # to install anything, and only exactly as generated; the rules below are
+    # about the lesson's own code.
+    setup = [c for c in cells if is_setup_cell(c)]
+    for cell in setup:
+        assert cell_source(cell) == setup_source(COURSE_URL), (
+            f"{path.name}: the Colab set-up cell was edited; run `python -m datawithcare.colab` instead."
+        )
+    code = [c for c in cells if c["cell_type"] == "code" and not is_setup_cell(c)]
     assert code and "datawithcare" in cell_source(code[0]), (
         f"{path.name}: the first code cell imports from the helper package (course style, data)."
     )
