@@ -6,6 +6,7 @@ Binder link or an nbgitpuller link copies a whole branch. So learners'
 links point at a separate branch, ``learner``, that holds only:
 
 - the lessons (``notebooks/``) and the book's pages they link to (``book/``),
+  except the trainer's guide (``book/trainers/``: model answers, rubrics),
 - the student copies of the exercises (``exercises/release/``),
 - the datasets (``datasets/``),
 - the course package (``datawithcare/``, ``pyproject.toml``) and the
@@ -42,9 +43,21 @@ FOLDERS = ("notebooks", "book", "datasets", "datawithcare", "binder", "exercises
 #: Single files copied.
 FILES = ("pyproject.toml", "LICENSE.md")
 #: Never copied, wherever they are.
-SKIP = shutil.ignore_patterns(
+_CACHES = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".ipynb_checkpoints", "my-answers", "*.egg-info", ".pytest_cache"
 )
+#: The trainer's guide stays out: it holds model answers and marking rubrics.
+TRAINER_ONLY = Path("book") / "trainers"
+
+
+def _skip(root: Path):
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = set(_CACHES(folder, names))
+        here = Path(folder).resolve().relative_to(root.resolve())
+        return skipped | {n for n in names if here / n == TRAINER_ONLY}
+
+    return ignore
+
 
 README = """\
 # Data with Care: learner copy
@@ -75,7 +88,7 @@ def build(out: Path | None = None, root: Path | None = None) -> Path:
         source = root / folder
         if not source.is_dir():
             raise FileNotFoundError(f"The course has no {folder}/ folder to put in the learner bundle.")
-        shutil.copytree(source, out / folder, ignore=SKIP)
+        shutil.copytree(source, out / folder, ignore=_skip(root))
     for name in FILES:
         shutil.copy2(root / name, out / name)
     (out / "README.md").write_text(README, encoding="utf-8")

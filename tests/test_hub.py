@@ -40,6 +40,7 @@ from trainer_page import (
 )
 
 from datawithcare import bundle
+from datawithcare.colab import is_setup_cell
 from datawithcare.links import InsecureHubWarning, nbgitpuller_link
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
@@ -61,12 +62,16 @@ def require_proxy() -> None:
 
 
 def lesson_code(nb: dict, cells: int = 4) -> str:
-    code = [
-        "".join(c["source"])
-        for c in nb["cells"]
-        if c["cell_type"] == "code" and "raises-exception" not in c.get("metadata", {}).get("tags", [])
-    ]
-    return "\n".join(code[:cells])
+    """The lesson's first ``cells`` code cells, as a learner runs them (the Colab cell too, which does nothing here)."""
+    picked, own = [], 0
+    for c in nb["cells"]:
+        if c["cell_type"] != "code" or "raises-exception" in c.get("metadata", {}).get("tags", []):
+            continue
+        picked.append("".join(c["source"]))
+        own += not is_setup_cell(c)
+        if own == cells:
+            break
+    return "\n".join(picked)
 
 
 def learner_session(hub: LocalHub, name: str, link: str) -> dict:

@@ -101,6 +101,10 @@ def test_bundle_holds_what_learners_need_and_nothing_else(built: Path) -> None:
     assert (built / "datasets" / "datapackage.json").exists()
     assert (built / "datawithcare" / "__init__.py").exists()
     assert not list(built.rglob("__pycache__"))
+    # The trainer's guide (model answers, the capstone rubric) stays with the trainer.
+    assert (ROOT / "book" / "trainers" / "capstone-rubric.md").exists()
+    assert not (built / "book" / "trainers").exists()
+    assert (built / "book" / "index.md").exists()
 
 
 def test_no_solution_or_hidden_test_anywhere_in_the_bundle(built: Path) -> None:

@@ -245,40 +245,7 @@ def test_open_store_explains_a_corrupt_file(tmp_path: Path) -> None:
 
 
 # Links -------------------------------------------------------------------------
-
-
-def test_nbgitpuller_link_opens_the_lesson_from_the_configured_repository() -> None:
-    from urllib.parse import parse_qs, urlparse
-
-    from datawithcare.links import nbgitpuller_link
-
-    link = nbgitpuller_link("https://hub.example.org/", "notebooks/06a-first-look.ipynb")
-    parsed = urlparse(link)
-    assert parsed.netloc == "hub.example.org" and parsed.path == "/hub/user-redirect/git-pull"
-    query = parse_qs(parsed.query)
-    import yaml
-
-    configured = yaml.safe_load((paths.repo_root() / "_config.yml").read_text())["repository"]["url"]
-    assert query["repo"] == [configured]
-    folder = configured.rstrip("/").rsplit("/", 1)[-1]
-    assert query["urlpath"] == [f"lab/tree/{folder}/notebooks/06a-first-look.ipynb"]
-    assert query["branch"] == ["main"]
-
-
-@pytest.mark.parametrize("hub", ["hub.example.org", "http://hub.example.org", "", None, "https://"])
-def test_nbgitpuller_link_refuses_a_bad_hub(hub) -> None:
-    from datawithcare.links import nbgitpuller_link
-
-    with pytest.raises(ValueError, match="https://"):
-        nbgitpuller_link(hub)
-
-
-@pytest.mark.parametrize("path", ["", "/etc/passwd", "../outside.ipynb"])
-def test_nbgitpuller_link_refuses_a_bad_path(path) -> None:
-    from datawithcare.links import nbgitpuller_link
-
-    with pytest.raises(ValueError):
-        nbgitpuller_link("https://hub.example.org", path)
+# nbgitpuller and Binder links: tests/test_links.py.
 
 
 @pytest.mark.slow

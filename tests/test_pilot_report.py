@@ -353,10 +353,10 @@ def test_comments_are_listed_by_session(cohort: pr.Cohort) -> None:
 
 
 def test_the_report_notebook_stops_with_a_clear_message_on_a_bad_folder(tmp_path: Path) -> None:
-    import papermill
+    from harness import NotebookFailed
 
     folder = write_cohort(tmp_path / "cohort", feedback=FEEDBACK.replace("too fast,partly", "quick,partly"))
-    with pytest.raises(papermill.PapermillExecutionError, match="'quick' is not an answer"):
+    with pytest.raises(NotebookFailed, match="'quick' is not an answer"):
         run_notebook(NOTEBOOK, tmp_path / NOTEBOOK.name, params={"cohort_folder": str(folder)})
 
 
