@@ -303,23 +303,36 @@ def execute_notebook(
         if measure_memory:
             sampler.append(_MemorySampler(client.km.provisioner.pid))
 
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name=name,
-        allow_errors=False,
-        record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
-        on_notebook_start=start_sampling,
-    )
-    start = time.perf_counter()
+    # A kernel can die before it answers at all when another process takes
+    # one of the TCP ports jupyter_client picked for it (a known race when
+    # many kernels and servers start at once, as in the hub test). That is
+    # the machine, not the lesson: start a fresh kernel, at most twice more.
     try:
-        client.execute()
-    except CellTimeoutError as error:
-        raise NotebookFailed(f"{path.name}: a cell ran longer than {timeout} s: {error}") from None
-    except CellExecutionError:
-        _log_execution(path, kernel_name, params)
-        raise NotebookFailed(_failure(nb, path.name)) from None
+        for attempt in range(3):
+            client = NotebookClient(
+                nb,
+                timeout=timeout,
+                kernel_name=name,
+                allow_errors=False,
+                record_timing=False,
+                resources={"metadata": {"path": str(path.parent)}},
+                on_notebook_start=start_sampling,
+            )
+            start = time.perf_counter()
+            try:
+                client.execute()
+                break
+            except CellTimeoutError as error:
+                raise NotebookFailed(f"{path.name}: a cell ran longer than {timeout} s: {error}") from None
+            except CellExecutionError:
+                _log_execution(path, kernel_name, params)
+                raise NotebookFailed(_failure(nb, path.name)) from None
+            except RuntimeError as error:
+                if "before replying to kernel_info" not in str(error) or attempt == 2:
+                    raise
+                nb = prepare(source, params, solutions)
+                if sampler:
+                    sampler.pop().stop()
     finally:
         peak = sampler[0].stop() if sampler else None
     seconds = time.perf_counter() - start

@@ -44,6 +44,43 @@ def test_a_notebook_that_raises_fails(tmp_path: Path) -> None:
         run_notebook(path, tmp_path / "out.ipynb")
 
 
+def test_a_kernel_that_dies_at_start_is_started_again_but_a_lesson_error_is_not(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Port races kill a kernel before it answers: retried. A lesson's own error never is."""
+    from nbclient import NotebookClient
+
+    real = NotebookClient.execute
+    calls = []
+
+    def dies_once(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(NotebookClient, "execute", dies_once)
+    ok = _write([nbformat.v4.new_code_cell("print(2 + 2)")], tmp_path / "ok.ipynb")
+    run = execute_notebook(ok)
+    assert len(calls) == 2 and "4" in run.notebook.cells[0].outputs[0]["text"]
+
+    calls.clear()
+    bad = _write([nbformat.v4.new_code_cell("register = []\nregister[0]")], tmp_path / "bad.ipynb")
+    with pytest.raises(NotebookFailed, match="IndexError"):
+        execute_notebook(bad)
+    assert len(calls) == 2  # the first start died; the lesson's error is reported, not retried
+
+    monkeypatch.setattr(
+        NotebookClient,
+        "execute",
+        lambda self, *a, **k: (_ for _ in ()).throw(
+            RuntimeError("Kernel died before replying to kernel_info")
+        ),
+    )
+    with pytest.raises(RuntimeError, match="kernel_info"):
+        execute_notebook(ok)  # three deaths in a row: the machine is broken, say so
+
+
 def test_a_tagged_failing_cell_is_allowed(tmp_path: Path) -> None:
     cell = nbformat.v4.new_code_cell("1 / 0")
     cell.metadata["tags"] = ["raises-exception"]
