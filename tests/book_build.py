@@ -7,6 +7,7 @@ the xdist group "book", so the book is built once per ``make test``.
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,4 +32,10 @@ def built_book(tmp_path_factory: pytest.TempPathFactory, lesson_runs) -> BuiltBo
     for path in lessons():
         lesson_runs.shipped(path)  # already run by test_notebooks.py, or run now (once)
     out = tmp_path_factory.mktemp("book")
-    return BuiltBook(build_book(ROOT, out, cache=BOOK_CACHE), out / "_build")
+    # One build at a time on this machine: two builds sharing the jupyter-cache
+    # at once can fail (seen once in a clean-clone run).
+    lock = ROOT / "_build" / ".book-build.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return BuiltBook(build_book(ROOT, out, cache=BOOK_CACHE), out / "_build")

@@ -188,3 +188,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ANN0
     if record:
         Path(record).parent.mkdir(parents=True, exist_ok=True)
         Path(record).write_text(summary + "\n")
+
+
+# One session fixture for the built book, shared by test_book.py and test_browser.py
+# (imported into each test module, pytest would build it once per module).
+from book_build import built_book  # noqa: E402, F401

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from book_build import BuiltBook, built_book  # noqa: F401 (a fixture)
+from book_build import BuiltBook
 from harness import (
     ROOT,
     content_files,
@@ -38,7 +38,7 @@ def test_every_page_is_in_the_toc() -> None:
 @pytest.mark.slow
 @pytest.mark.xdist_group("book")
 def test_book_builds_strictly_from_the_lessons_tested_runs(
-    built_book: BuiltBook,  # noqa: F811
+    built_book: BuiltBook,
     lesson_runs,
 ) -> None:
     """The strict build reuses the shipped-data runs of the lesson tests; it runs no notebook itself."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import site_audit as sa
-from book_build import BuiltBook, built_book  # noqa: F401 (a fixture)
+from book_build import BuiltBook
 
 
 def _need_tools() -> None:
@@ -152,7 +152,7 @@ def test_menu_check_catches_a_dead_menu_button(browser: object, pages: Path) -> 
 
 
 @pytest.fixture(scope="module")
-def book(built_book: BuiltBook) -> BuiltBook:  # noqa: F811 (the fixture)
+def book(built_book: BuiltBook) -> BuiltBook:
     _need_tools()
     assert built_book.result.returncode == 0, "The book did not build; see test_book.py"
     return built_book
