@@ -275,6 +275,10 @@ c.JupyterHub.load_roles = [{{
         return found
 
 
+class KernelRestarted(RuntimeError):
+    """The kernel restarted (or died) while a cell ran."""
+
+
 class LearnerClient:
     """What a learner's browser does on their own server, with their token."""
 
@@ -322,32 +326,89 @@ class LearnerClient:
         ).json()
         return session["kernel"]["id"]
 
-    def execute(self, kernel_id: str, code: str, timeout: float = 180) -> dict:
-        """Run ``code`` in the kernel through the kernel's web socket; return status, outputs and seconds."""
+    def _connect(self, kernel_id: str, timeout: float) -> websocket.WebSocket:
         ws_url = self.base.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
-        conn = websocket.create_connection(
+        return websocket.create_connection(
             ws_url, header=[f"Authorization: {self.headers['Authorization']}"], timeout=timeout
         )
-        msg_id = secrets.token_hex(8)
-        message = {
+
+    def _message(self, msg_type: str, content: dict) -> dict:
+        return {
             "header": {
-                "msg_id": msg_id,
+                "msg_id": secrets.token_hex(8),
                 "username": self.name,
                 "session": secrets.token_hex(8),
-                "msg_type": "execute_request",
+                "msg_type": msg_type,
                 "version": "5.3",
             },
             "parent_header": {},
             "metadata": {},
-            "content": {
+            "content": content,
+            "channel": "shell",
+        }
+
+    def wait_for_kernel(self, kernel_id: str, timeout: float = 300) -> float:
+        """Wait until the kernel answers ``kernel_info``, as JupyterLab does before it runs a cell.
+
+        A kernel that dies while starting (a port taken by another kernel
+        starting at the same moment) is restarted by the server; the request
+        is sent again every 10 s until one is answered. Returns the seconds waited.
+        """
+        start = time.monotonic()
+        deadline = start + timeout
+        while time.monotonic() < deadline:
+            state = self.request("GET", f"/api/kernels/{kernel_id}").json()["execution_state"]
+            if state == "dead":
+                self.request("POST", f"/api/kernels/{kernel_id}/restart")
+            try:
+                conn = self._connect(kernel_id, timeout=10)
+            except (websocket.WebSocketException, OSError):
+                time.sleep(1)
+                continue
+            try:
+                message = self._message("kernel_info_request", {})
+                conn.send(json.dumps(message))
+                while True:
+                    reply = json.loads(conn.recv())
+                    if (
+                        reply.get("msg_type") == "kernel_info_reply"
+                        and reply.get("parent_header", {}).get("msg_id") == message["header"]["msg_id"]
+                    ):
+                        return time.monotonic() - start
+            except (websocket.WebSocketException, OSError):
+                pass  # no answer within 10 s: ask again
+            finally:
+                conn.close()
+        raise TimeoutError(f"{self.name}: the kernel did not answer within {timeout:.0f} s.")
+
+    def execute(self, kernel_id: str, code: str, timeout: float = 300) -> dict:
+        """Run ``code`` in the kernel through its web socket; return status, outputs and seconds.
+
+        If the kernel restarts while the cell runs, the cell is run once more,
+        as a learner presses Run again after "Kernel restarting".
+        """
+        for attempt in range(2):
+            self.wait_for_kernel(kernel_id, timeout=timeout)
+            try:
+                return self._execute_once(kernel_id, code, timeout)
+            except KernelRestarted:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _execute_once(self, kernel_id: str, code: str, timeout: float) -> dict:
+        conn = self._connect(kernel_id, timeout=timeout)
+        message = self._message(
+            "execute_request",
+            {
                 "code": code,
                 "silent": False,
                 "store_history": True,
                 "user_expressions": {},
                 "allow_stdin": False,
             },
-            "channel": "shell",
-        }
+        )
+        msg_id = message["header"]["msg_id"]
         start = time.perf_counter()
         conn.send(json.dumps(message))
         outputs, status, idle = [], None, False
@@ -355,15 +416,23 @@ class LearnerClient:
         try:
             while not (idle and status) and time.monotonic() < deadline:
                 reply = json.loads(conn.recv())
+                kind = reply["msg_type"]
+                if kind == "status" and reply["content"]["execution_state"] in {
+                    "restarting",
+                    "autorestarting",
+                    "dead",
+                }:
+                    raise KernelRestarted(f"{self.name}: the kernel restarted while the cell ran.")
                 if reply.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
-                kind = reply["msg_type"]
                 if kind == "execute_reply":
                     status = reply["content"]["status"]
                 elif kind == "status" and reply["content"]["execution_state"] == "idle":
                     idle = True
                 elif kind in {"stream", "error", "execute_result", "display_data"}:
                     outputs.append({"type": kind, **reply["content"]})
+        except websocket.WebSocketTimeoutException:
+            pass  # reported below as a cell that did not finish
         except websocket.WebSocketConnectionClosedException:
             # On a very busy machine the server may drop the web socket; the
             # cell still runs. Wait for the kernel to go idle and say so.
@@ -375,8 +444,8 @@ class LearnerClient:
                         "outputs": outputs,
                         "seconds": time.perf_counter() - start,
                     }
-                if state == "dead":
-                    raise RuntimeError(f"{self.name}: the kernel died.") from None
+                if state in {"dead", "restarting", "autorestarting"}:
+                    raise KernelRestarted(f"{self.name}: the kernel restarted while the cell ran.") from None
                 time.sleep(0.2)
         finally:
             conn.close()
