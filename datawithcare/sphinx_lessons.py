@@ -14,7 +14,8 @@ the number comes from ``datawithcare/lessons.yaml``, never from prose:
   ``persona_paths``: whole blocks (a table, notes, the paths) for the welcome
   page and the course map; a block substitution stands alone on its line.
 
-The run-sheets for trainers come from here too (see :mod:`datawithcare.runsheets`).
+The trainers' run-sheets (``session_plans``) and ``instructor_notes`` come from
+here too, written by :mod:`datawithcare.runsheets`.
 """
 
 from __future__ import annotations
@@ -110,8 +111,19 @@ def substitutions(course: Course) -> dict[str, Any]:
 
 
 def _add_substitutions(_app: Any, config: Any) -> None:
+    from datawithcare.runsheets import (
+        instructor_notes_markdown,
+        load_notes,
+        load_programme,
+        session_plans_markdown,
+    )
+
+    course = load_course()
+    notes = load_notes()
     values = dict(getattr(config, "myst_substitutions", None) or {})
-    values.update(substitutions(load_course()))
+    values.update(substitutions(course))
+    values["session_plans"] = session_plans_markdown(load_programme(), course, notes)
+    values["instructor_notes"] = instructor_notes_markdown(notes, course)
     config.myst_substitutions = values
 
 
