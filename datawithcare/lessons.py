@@ -45,6 +45,9 @@ class Page(_Strict):
     teaching: Minutes | None = None
     tasks: Minutes | None = None
     requires: tuple[str, ...] = ()
+    #: Pages this one can stand in for as a prerequisite (a no-code route
+    #: through the same idea, such as a spreadsheet page for a pandas lesson).
+    stands_for: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
     objectives: tuple[str, ...] = ()
     key_points: tuple[str, ...] = ()
@@ -124,6 +127,11 @@ class Course(_Strict):
                 raise ValueError(f"{page.file} is listed twice in the lesson metadata.")
             seen.add(page.file)
         for page in self.all_pages():
+            for other in page.stands_for:
+                if other not in seen:
+                    raise ValueError(
+                        f"{page.file} stands for {other}, which has no entry in the lesson metadata."
+                    )
             for need in page.requires:
                 if need not in seen:
                     raise ValueError(
@@ -183,12 +191,15 @@ class Course(_Strict):
     def unmet(self, files: list[str]) -> list[str]:
         """Plain-English problems: a page whose prerequisite is missing or comes later."""
         problems = []
-        for index, file in enumerate(files):
+        done: set[str] = set()
+        for file in files:
             for need in self.page(file).requires:
-                if need not in files:
-                    problems.append(f"{file} needs {need}, which is not on the path.")
-                elif files.index(need) > index:
-                    problems.append(f"{file} needs {need}, which comes after it on the path.")
+                if need in done:
+                    continue
+                where = "comes after it on" if need in files else "is not on"
+                problems.append(f"{file} needs {need}, which {where} the path.")
+            done.add(file)
+            done.update(self.page(file).stands_for)
         return problems
 
     def module_needs(self, number: int) -> dict[int, list[str]]:

@@ -139,6 +139,27 @@ def test_a_page_needed_later_on_the_path_is_reported() -> None:
     ]
 
 
+def test_a_no_code_page_can_stand_in_for_a_lesson_on_a_path() -> None:
+    """How the spreadsheet route joins a path: one entry that stands for the pandas lessons."""
+    data = copy.deepcopy(RAW)
+    data["modules"][6]["pages"].append(
+        {
+            "file": "book/spreadsheet-companion/counting",
+            "title": "Counting in a spreadsheet",
+            "teaching": 20,
+            "tasks": 20,
+            "stands_for": ["notebooks/06d-counting-and-grouping"],
+        }
+    )
+    course = Course.model_validate(data)
+    path = [0, "book/sharing-safely/index", "book/spreadsheet-companion/counting"]
+    assert course.unmet(course.expand([*path, "notebooks/08a-aggregate-suppress-round"])) == []
+    without = course.unmet(course.expand([0, "notebooks/08a-aggregate-suppress-round"]))
+    assert without == [
+        "notebooks/08a-aggregate-suppress-round needs notebooks/06d-counting-and-grouping, which is not on the path."
+    ]
+
+
 def test_amira_and_tomasz_do_module_8() -> None:
     by_name = {p.persona: p for p in COURSE.paths}
     assert 8 in by_name["Amira"].steps and 9 in by_name["Amira"].steps
