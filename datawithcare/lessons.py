@@ -247,6 +247,16 @@ def time_line(page: Page) -> str:
     return f"{total}."
 
 
+def page_time_words(page: Page) -> str:
+    """The time of a prose page, for its '**Time:**' line: 'about 45 minutes: 30 minutes reading, ...'."""
+    total = f"about {format_minutes(page.minutes)}"
+    if page.teaching and page.tasks:
+        return f"{total}: {page.teaching} minutes reading, {page.tasks} minutes for the tasks."
+    if page.teaching:
+        return f"{total} of reading."
+    return f"{total}."
+
+
 # Notebook title cells ---------------------------------------------------------
 
 _TIME_LINE = re.compile(r"^\*\*Time[:.]?\*\*[:.]?.*$", re.M)

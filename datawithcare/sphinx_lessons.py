@@ -9,7 +9,8 @@ the number comes from ``datawithcare/lessons.yaml``, never from prose:
 - ``course_time``: the whole course, exact ("37 hours 10 minutes");
 - ``module_time["N"]``: one module, the sum of its pages, and
   ``module_split["N"]``: how much of that is reading and how much tasks;
-- ``page_time["notebooks/06a-first-look"]``: one page;
+- ``page_time["notebooks/06a-first-look"]``: one page, and ``page_line[...]``
+  the words of a prose page's time line ("about 45 minutes: 30 minutes reading, ...");
 - ``welcome_modules``, ``course_map_modules``, ``course_map_order_notes``,
   ``persona_paths``: whole blocks (a table, notes, the paths) for the welcome
   page and the course map; a block substitution stands alone on its line.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from datawithcare.lessons import Course, Module, course_hours, format_minutes, load_course
+from datawithcare.lessons import Course, Module, course_hours, format_minutes, load_course, page_time_words
 
 
 def _doc(file: str, text: str) -> str:
@@ -103,6 +104,7 @@ def substitutions(course: Course) -> dict[str, Any]:
         "page_time": {
             p.file: format_minutes(p.minutes) for p in course.all_pages() if p.teaching is not None
         },
+        "page_line": {p.file: page_time_words(p) for p in course.all_pages() if p.teaching is not None},
         "welcome_modules": welcome_modules(course),
         "course_map_modules": course_map_modules(course),
         "course_map_order_notes": course_map_order_notes(course),

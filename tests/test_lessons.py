@@ -214,6 +214,18 @@ def test_every_module_page_takes_its_time_line_from_the_data() -> None:
         )
 
 
+def test_every_prose_page_takes_its_time_line_from_the_data() -> None:
+    typed = []
+    for page in COURSE.all_pages():
+        source = ROOT / f"{page.file}.md"
+        if page.teaching is None or not source.exists() or page.file.endswith("/index"):
+            continue
+        line = re.search(r"^\*\*Time[.:]\*\*.*$", source.read_text(encoding="utf-8"), re.M)
+        if line and f'{{{{ page_line["{page.file}"] }}}}' not in line.group(0):
+            typed.append(page.file)
+    assert not typed, f"These pages type their time by hand; use {{{{ page_line[...] }}}}: {typed}"
+
+
 def test_times_are_written_in_plain_words() -> None:
     assert format_minutes(45) == "45 minutes"
     assert format_minutes(60) == "1 hour"
