@@ -187,7 +187,9 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
-def session_markdown(label: str, session: Session, course: Course, notes: dict[str, Notes]) -> str:
+def session_markdown(
+    label: str, session: Session, course: Course, notes: dict[str, Notes], last: bool = False
+) -> str:
     lines = [f"## {label}: {session.title}", "", f"**Goal:** {session.goal}", ""]
     if session.before:
         lines += [f"**Before the session:** {session.before}", ""]
@@ -208,7 +210,9 @@ def session_markdown(label: str, session: Session, course: Course, notes: dict[s
     lines += ["", f"Ends at {_clock(start)} ({format_minutes(start)}).", ""]
     lines += ["**If you are behind:**", ""] + [f"- {cut}" for cut in session.cut_if_behind] + [""]
     if session.between:
-        lines += ["**Before the next session, learners do:**", ""]
+        load = format_minutes(sum(course.page(p).minutes for p in session.between))
+        when = "After the course" if last else "Before the next session"
+        lines += [f"**{when}, learners do** (about {load} in all):", ""]
         lines += [
             f"- {_doc(p, course.page(p).title)} ({format_minutes(course.page(p).minutes)})"
             for p in session.between
@@ -218,10 +222,11 @@ def session_markdown(label: str, session: Session, course: Course, notes: dict[s
 
 
 def session_plans_markdown(programme: Programme, course: Course, notes: dict[str, Notes]) -> str:
-    parts = []
-    for label, session in _labelled(programme):
-        parts.append(session_markdown(label, session, course, notes))
-    return "\n".join(parts)
+    last = f"Session {len(programme.core)}"
+    return "\n".join(
+        session_markdown(label, session, course, notes, last=label == last)
+        for label, session in _labelled(programme)
+    )
 
 
 def instructor_notes_markdown(notes: dict[str, Notes], course: Course) -> str:

@@ -67,7 +67,7 @@ def test_a_lesson_before_its_prerequisite_is_caught() -> None:
 def test_a_page_that_is_never_scheduled_is_caught() -> None:
     """The old session plans never scheduled 6b, 6e, 7b, 8a or 8b; the check must notice."""
     data = copy.deepcopy(RAW)
-    data["core"][4]["between"].remove("notebooks/07b-charts-that-mislead")
+    data["core"][5]["between"].remove("notebooks/07b-charts-that-mislead")
     found = problems(_programme(data), COURSE)
     assert any("07b-charts-that-mislead (module 7) is never scheduled" in f for f in found), found
     assert any("07-charts needs notebooks/07b-charts-that-mislead" in f for f in found), found
