@@ -145,3 +145,42 @@ def test_built_run_sheets_end_on_time(built_book) -> None:
     text = notes_page.read_text(encoding="utf-8")
     assert not re.search(r"\{\{", text)
     assert "Common errors" in text and "Answers" in text
+
+
+def test_the_answers_in_the_instructor_notes_are_the_shipped_datas() -> None:
+    """The figures a trainer reads out come from the data as shipped: if the data changes, so must the notes."""
+    import pandas as pd
+
+    from datawithcare import load_dataset
+
+    clients, cases = load_dataset("clients"), load_dataset("cases")
+    notes = load_notes()
+
+    def said(file: str) -> str:
+        return " ".join(notes[file].answers)
+
+    interpreters = int(clients["needs_interpreter"].sum())
+    assert f"{interpreters:,} of {len(clients):,} clients need an interpreter" in said(
+        "notebooks/06a-first-look"
+    )
+    top5 = ", ".join(clients["main_language"].value_counts().head(5).index)
+    assert top5 in said("notebooks/06a-first-look")
+    alone = len(clients[(clients["age"] >= 65) & (clients["household_size"] == 1)])
+    open_housing = int((cases["closed_on"].isna() & (cases["issue_area"] == "Housing")).sum())
+    contact_only = int((clients["consent_contact"] & ~clients["consent_share_partners"]).sum())
+    text = said("notebooks/06b-selecting-and-filtering")
+    assert f"{alone} clients are 65 or older" in text and f"{open_housing} open housing cases" in text
+    assert f"{contact_only} clients agreed to contact" in text
+    per_worker = cases.groupby("caseworker").size().sort_values(ascending=False)
+    resolved = (
+        pd.crosstab(cases["issue_area"], cases["outcome"], normalize="index")["Resolved"] * 100
+    ).round(1)
+    resolved = resolved.sort_values(ascending=False)
+    text = said("notebooks/06d-counting-and-grouping")
+    assert f"{per_worker.index[0]} has the most cases ({per_worker.iloc[0]})" in text
+    assert f"{resolved.index[0].lower()} has the highest share resolved ({resolved.iloc[0]:.1f}%)" in text
+    young = cases.merge(clients, on="client_id", how="left").query("age < 25")["issue_area"].value_counts()
+    registrations = clients.resample("MS", on="registered_on").size()
+    text = said("notebooks/06e-joining-and-time")
+    assert f"{young.index[0].lower()} is the most common issue ({young.iloc[0]} cases)" in text
+    assert f"{registrations.idxmax():%B %Y} had the most new clients ({registrations.max()})" in text
