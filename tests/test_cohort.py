@@ -89,9 +89,9 @@ def test_a_drop_out_is_left_out_of_counts_and_averages(cohort_folder):
 
 
 def test_the_cohort_notebook_reads_a_folder_and_compares_the_same_organisations(cohort_folder, tmp_path):
-    from harness import NOTEBOOKS, output_text, run_notebook
+    from harness import ROOT, output_text, run_notebook
 
-    path = NOTEBOOKS / "02b-cohort-view.ipynb"
+    path = ROOT / "book" / "trainers" / "cohort-view.ipynb"
     executed, _ = run_notebook(
         path, tmp_path / path.name, params={"assessments_folder": str(cohort_folder), "min_group": 3}
     )

@@ -491,9 +491,9 @@ def test_ninety_day_plan_markdown_is_a_checklist():
 def test_cohort_view_never_shows_an_organisation(tmp_path, seed, min_group):
     import re
 
-    from harness import NOTEBOOKS, output_text, run_notebook
+    from harness import ROOT, output_text, run_notebook
 
-    path = NOTEBOOKS / "02b-cohort-view.ipynb"
+    path = ROOT / "book" / "trainers" / "cohort-view.ipynb"
     executed, _ = run_notebook(
         path, tmp_path / path.name, params={"dataset_seed": seed, "min_group": min_group}
     )

@@ -21,8 +21,6 @@ from nbclient import NotebookClient
 from datawithcare.colab import is_setup_cell
 
 HOW_TO_USE = ROOT / "book" / "start-here" / "how-to-use.md"
-COURSE_MAP = ROOT / "book" / "start-here" / "course-map.md"
-WELCOME = ROOT / "book" / "index.md"
 JUPYTER = ROOT / "notebooks" / "00-jupyter-in-ten-minutes.ipynb"
 WARM_UP = "00-warm-up"
 WARM_UP_SOURCE = ROOT / "exercises" / "source" / WARM_UP / f"{WARM_UP}.ipynb"
@@ -49,51 +47,8 @@ def test_colab_and_laptop_instructions_name_the_course_repository() -> None:
         assert found.rstrip("/") == url, f"how-to-use.md names {found}, but _config.yml says {url}."
 
 
-def _module_times_on_welcome_page() -> dict[int, str]:
-    rows = re.findall(r"^\| (\d+)\. [^|]+\| ([^|]+) \|$", WELCOME.read_text(encoding="utf-8"), re.M)
-    return {int(number): time.strip() for number, time in rows}
-
-
-def _module_rows_on_course_map() -> list[list[str]]:
-    rows = []
-    for line in COURSE_MAP.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("| ") and cells[0].isdigit():
-            rows.append(cells)
-    return rows
-
-
-def test_course_map_lists_every_module_once_in_order() -> None:
-    rows = _module_rows_on_course_map()
-    assert [int(r[0]) for r in rows] == list(range(11)), (
-        "The course map should list modules 0 to 10, in order."
-    )
-    for row in rows:
-        assert len(row) == 5 and all(row), f"Module {row[0]}: every column of the course map needs an entry."
-
-
-def test_welcome_page_and_course_map_agree_on_times() -> None:
-    on_map = {int(r[0]): r[4] for r in _module_rows_on_course_map()}
-    on_welcome = _module_times_on_welcome_page()
-    assert on_welcome == on_map, "The module times on the welcome page and the course map differ."
-
-
-def _hours(text: str) -> float:
-    match = re.fullmatch(r"(\d+)(½|¼|¾)? hours?|(\d+) minutes", text)
-    assert match, f"Write module times as '45 minutes', '1 hour' or '1½ hours', not {text!r}."
-    if match.group(3):
-        return int(match.group(3)) / 60
-    return int(match.group(1)) + {"½": 0.5, "¼": 0.25, "¾": 0.75, None: 0}[match.group(2)]
-
-
-def test_stated_total_matches_the_module_times() -> None:
-    total = sum(_hours(r[4]) for r in _module_rows_on_course_map())
-    for page in (WELCOME, COURSE_MAP):
-        stated = re.search(r"whole course takes about (\d+) hours", page.read_text(encoding="utf-8"))
-        assert stated, f"{page.name} should say how long the whole course takes."
-        assert abs(int(stated.group(1)) - total) <= 1, (
-            f"{page.name} says about {stated.group(1)} hours, but the modules add up to {total:g}."
-        )
+# The course map's times and paths are generated from datawithcare/lessons.yaml:
+# tests/test_lessons.py checks them, in the data and in the built pages.
 
 
 # The Jupyter lesson ---------------------------------------------------------

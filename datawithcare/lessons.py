@@ -1,0 +1,331 @@
+"""Lesson metadata as data: times, prerequisites and paths in one checked file.
+
+Every page and notebook of the course has one entry in ``lessons.yaml`` (beside
+this module): its minutes of teaching and of tasks, the pages it needs first,
+and its questions, objectives and key points. The persona paths live there too.
+This module reads and checks that file (with pydantic: a misspelt or unknown
+key is an error, not silently ignored) and turns it into what the book shows:
+
+- the module times on the welcome page and the course map, and the whole
+  course's time, always the sum of the pages;
+- the persona paths, with every prerequisite checked;
+- each notebook's time line in its title cell ("**Time:** about 40 minutes ...").
+
+The book gets these at build time through :mod:`datawithcare.sphinx_lessons`.
+A maintainer who changes a time runs ``python -m datawithcare.lessons`` to
+rewrite the notebooks' time lines; the tests check that they match.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: The one metadata file.
+LESSONS_FILE = Path(__file__).with_name("lessons.yaml")
+
+Minutes = Annotated[int, Field(ge=0, le=600)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Page(_Strict):
+    """One page or notebook, named as in ``_toc.yml`` (no suffix)."""
+
+    file: str
+    title: str
+    teaching: Minutes | None = None
+    tasks: Minutes | None = None
+    requires: tuple[str, ...] = ()
+    #: Pages this one can stand in for as a prerequisite (a no-code route
+    #: through the same idea, such as a spreadsheet page for a pandas lesson).
+    stands_for: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    key_points: tuple[str, ...] = ()
+
+    @property
+    def minutes(self) -> int:
+        return (self.teaching or 0) + (self.tasks or 0)
+
+    @property
+    def kind(self) -> str:
+        """'exercise', 'notebook' or 'page', from where the file lives."""
+        if self.file.startswith("exercises/"):
+            return "exercise"
+        return "notebook" if self.is_notebook() else "page"
+
+    def is_notebook(self, root: Path | None = None) -> bool:
+        base = root or LESSONS_FILE.parent.parent
+        return (base / f"{self.file}.ipynb").exists()
+
+
+class Module(_Strict):
+    number: int = Field(ge=0)
+    title: str
+    landing: str
+    can_do: str
+    hands_on: str
+    pages: tuple[Page, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _timed(self) -> Module:
+        for page in self.pages:
+            if page.teaching is None or page.tasks is None:
+                raise ValueError(
+                    f"Module {self.number}: {page.file} needs 'teaching' and 'tasks' minutes "
+                    "(write 0 if there is none)."
+                )
+        if self.landing not in {p.file for p in self.pages}:
+            raise ValueError(
+                f"Module {self.number}: its landing page {self.landing} is not one of its pages."
+            )
+        return self
+
+    @property
+    def minutes(self) -> int:
+        return sum(p.minutes for p in self.pages)
+
+
+class Guide(_Strict):
+    """A part of the book outside the learner's modules (trainer's guide, reference)."""
+
+    title: str
+    pages: tuple[Page, ...]
+
+
+class PersonaPath(_Strict):
+    persona: str
+    role: str
+    goal: str
+    #: Each step is a module number or one page's file.
+    steps: tuple[int | str, ...] = Field(min_length=1)
+    note: str = ""
+
+
+class Course(_Strict):
+    modules: tuple[Module, ...]
+    guides: tuple[Guide, ...] = ()
+    paths: tuple[PersonaPath, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Course:
+        numbers = [m.number for m in self.modules]
+        if numbers != list(range(len(numbers))):
+            raise ValueError(f"Modules must be numbered 0, 1, 2 ... in order; found {numbers}.")
+        seen: set[str] = set()
+        for page in self.all_pages():
+            if page.file in seen:
+                raise ValueError(f"{page.file} is listed twice in the lesson metadata.")
+            seen.add(page.file)
+        for page in self.all_pages():
+            for other in page.stands_for:
+                if other not in seen:
+                    raise ValueError(
+                        f"{page.file} stands for {other}, which has no entry in the lesson metadata."
+                    )
+            for need in page.requires:
+                if need not in seen:
+                    raise ValueError(
+                        f"{page.file} requires {need}, which has no entry in the lesson metadata."
+                    )
+                if need == page.file:
+                    raise ValueError(f"{page.file} requires itself.")
+        for path in self.paths:
+            for step in path.steps:
+                if isinstance(step, int) and step not in numbers:
+                    raise ValueError(f"{path.persona}'s path names module {step}, which does not exist.")
+                if isinstance(step, str) and step not in seen:
+                    raise ValueError(
+                        f"{path.persona}'s path names {step}, which has no entry in the metadata."
+                    )
+        return self
+
+    # Looking things up ----------------------------------------------------
+
+    def all_pages(self) -> list[Page]:
+        return [p for m in self.modules for p in m.pages] + [p for g in self.guides for p in g.pages]
+
+    @cached_property
+    def _by_file(self) -> dict[str, Page]:
+        return {p.file: p for p in self.all_pages()}
+
+    @cached_property
+    def _module_of(self) -> dict[str, int]:
+        return {p.file: m.number for m in self.modules for p in m.pages}
+
+    def page(self, file: str) -> Page:
+        try:
+            return self._by_file[file]
+        except KeyError:
+            raise KeyError(f"{file} has no entry in {LESSONS_FILE.name}.") from None
+
+    def module(self, number: int) -> Module:
+        return self.modules[number]
+
+    def module_of(self, file: str) -> int | None:
+        return self._module_of.get(file)
+
+    @property
+    def minutes(self) -> int:
+        return sum(m.minutes for m in self.modules)
+
+    # Paths and prerequisites ----------------------------------------------
+
+    def expand(self, steps: tuple[int | str, ...] | list[int | str]) -> list[str]:
+        """The pages of a path, in order: a module number stands for all its pages."""
+        files: list[str] = []
+        for step in steps:
+            new = [p.file for p in self.module(step).pages] if isinstance(step, int) else [step]
+            files += [f for f in new if f not in files]
+        return files
+
+    def unmet(self, files: list[str]) -> list[str]:
+        """Plain-English problems: a page whose prerequisite is missing or comes later."""
+        problems = []
+        done: set[str] = set()
+        for file in files:
+            for need in self.page(file).requires:
+                if need in done:
+                    continue
+                where = "comes after it on" if need in files else "is not on"
+                problems.append(f"{file} needs {need}, which {where} the path.")
+            done.add(file)
+            done.update(self.page(file).stands_for)
+        return problems
+
+    def module_needs(self, number: int) -> dict[int, list[str]]:
+        """Pages of other, later-or-earlier modules that this module's pages need, by module."""
+        needs: dict[int, list[str]] = {}
+        for page in self.module(number).pages:
+            for need in page.requires:
+                other = self.module_of(need)
+                if other is not None and other != number and need not in needs.get(other, []):
+                    needs.setdefault(other, []).append(need)
+        return dict(sorted(needs.items()))
+
+
+def load_course(path: Path = LESSONS_FILE) -> Course:
+    """Read and check the metadata file; raise ``ValueError`` saying what is wrong."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path} is not valid YAML: {error}") from error
+    return Course.model_validate(data)
+
+
+# Words ----------------------------------------------------------------------
+
+
+def format_minutes(minutes: int) -> str:
+    """'45 minutes', '1 hour', '2 hours 35 minutes': exact, in words a learner reads easily."""
+    if minutes < 60:
+        return f"{minutes} minutes" if minutes != 1 else "1 minute"
+    hours, rest = divmod(minutes, 60)
+    text = f"{hours} hour" + ("s" if hours > 1 else "")
+    return text + (f" {rest} minutes" if rest else "")
+
+
+def course_hours(course: Course) -> int:
+    """The whole course, rounded to the nearest hour."""
+    return round(course.minutes / 60)
+
+
+def time_line(page: Page) -> str:
+    """The title-cell time line of a lesson, from its metadata."""
+    total = f"**Time:** about {page.minutes} minutes"
+    if page.teaching and page.tasks:
+        return f"{total}: {page.teaching} minutes teaching, {page.tasks} minutes for the tasks."
+    return f"{total}."
+
+
+def page_time_words(page: Page) -> str:
+    """The time of a prose page, for its '**Time:**' line: 'about 45 minutes: 30 minutes reading, ...'."""
+    total = f"about {format_minutes(page.minutes)}"
+    if page.teaching and page.tasks:
+        return f"{total}: {page.teaching} minutes reading, {page.tasks} minutes for the tasks."
+    if page.teaching:
+        return f"{total} of reading."
+    return f"{total}."
+
+
+# Notebook title cells ---------------------------------------------------------
+
+_TIME_LINE = re.compile(r"^\*\*Time[:.]?\*\*[:.]?.*$", re.M)
+_ABOUT = re.compile(r"about (\d+) minutes")
+
+
+def exercise_source(root: Path, file: str) -> Path:
+    """The solved source of an exercise listed by its student copy in ``_toc.yml``."""
+    return root / (file.replace("exercises/release/", "exercises/source/", 1) + ".ipynb")
+
+
+def title_cell(notebook: dict) -> dict:
+    """The first Markdown cell: the lesson's title and its 'questions, time, needs' block."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            return cell
+    raise ValueError("The notebook has no Markdown cell.")
+
+
+def stated_time(notebook: dict) -> str | None:
+    """The time line of a notebook's title cell, or None."""
+    source = title_cell(notebook)["source"]
+    text = source if isinstance(source, str) else "".join(source)
+    match = _TIME_LINE.search(text)
+    return match.group(0) if match else None
+
+
+def stated_minutes(notebook: dict) -> int | None:
+    """The 'about N minutes' in a notebook's time line."""
+    line = stated_time(notebook)
+    match = _ABOUT.search(line or "")
+    return int(match.group(1)) if match else None
+
+
+def write_time_lines(course: Course, root: Path) -> list[Path]:
+    """Rewrite the time line of every lesson notebook's title cell from the data.
+
+    Only that one line changes. Exercises are left alone: their student
+    copies are generated from the sources, which state 'about N minutes'.
+    Returns the notebooks that changed.
+    """
+    import nbformat
+
+    changed = []
+    for page in course.all_pages():
+        if page.teaching is None or page.kind != "notebook":
+            continue
+        path = root / f"{page.file}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        cell = title_cell(nb)
+        text = cell["source"]
+        if not _TIME_LINE.search(text):
+            raise ValueError(f"{path} has no '**Time:**' line in its title cell.")
+        new = _TIME_LINE.sub(time_line(page), text, count=1)
+        if new != text:
+            cell["source"] = new
+            nbformat.write(nb, path)
+            changed.append(path)
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = LESSONS_FILE.parent.parent
+    course = load_course()
+    for path in write_time_lines(course, root):
+        print(f"updated the time line in {path.relative_to(root)}")
+    print(f"{len(course.modules)} modules, {format_minutes(course.minutes)} in all.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,270 @@
+"""Lesson metadata (datawithcare/lessons.yaml): times and paths come from data, and add up.
+
+The times a learner reads (welcome page, course map, module pages, each
+notebook's title cell) and the persona paths are generated from one file.
+These tests hold that file to the book: every page has an entry, every
+path includes what its lessons need first, and the built pages show the
+file's numbers, summed from the pages.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import pytest
+import yaml
+from harness import ROOT, toc_files
+from pydantic import ValidationError
+
+from datawithcare.lessons import (
+    LESSONS_FILE,
+    Course,
+    exercise_source,
+    format_minutes,
+    load_course,
+    stated_minutes,
+    stated_time,
+    time_line,
+)
+
+COURSE = load_course()
+RAW = yaml.safe_load(LESSONS_FILE.read_text(encoding="utf-8"))
+
+
+def _raw_module_minutes() -> dict[int, int]:
+    """Each module's minutes, added up here from the raw YAML (not through the model)."""
+    return {m["number"]: sum(p["teaching"] + p["tasks"] for p in m["pages"]) for m in RAW["modules"]}
+
+
+# The file itself ----------------------------------------------------------------
+
+
+def test_an_unknown_or_misspelt_key_is_an_error() -> None:
+    data = copy.deepcopy(RAW)
+    data["modules"][6]["pages"][1]["minutes_teaching"] = 30
+    with pytest.raises(ValidationError, match="minutes_teaching"):
+        Course.model_validate(data)
+
+
+def test_a_module_page_without_minutes_is_an_error() -> None:
+    data = copy.deepcopy(RAW)
+    del data["modules"][3]["pages"][2]["tasks"]
+    with pytest.raises(ValidationError, match="needs 'teaching' and 'tasks'"):
+        Course.model_validate(data)
+
+
+def test_a_prerequisite_must_name_a_page_with_metadata() -> None:
+    data = copy.deepcopy(RAW)
+    data["modules"][6]["pages"][2]["requires"] = ["notebooks/06z-no-such-lesson"]
+    with pytest.raises(ValidationError, match="06z-no-such-lesson"):
+        Course.model_validate(data)
+
+
+def test_every_toc_page_has_metadata_and_every_entry_is_in_the_toc() -> None:
+    in_toc = toc_files()
+    in_data = [p.file for p in COURSE.all_pages()]
+    assert sorted(set(in_toc) - set(in_data)) == [], "These _toc.yml pages have no entry in lessons.yaml."
+    assert sorted(set(in_data) - set(in_toc)) == [], "These lessons.yaml entries are not in _toc.yml."
+
+
+def test_each_module_holds_exactly_its_toc_part_in_order() -> None:
+    """A module's time is the sum of the pages the learner meets in that part of the menu."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+    def walk(entries: list[dict]) -> list[str]:
+        out = []
+        for entry in entries:
+            out.append(entry["file"])
+            out += walk(entry.get("sections", []))
+        return out
+
+    parts = {}
+    for part in toc["parts"]:
+        match = re.match(r"(\d+)\. ", part["caption"])
+        if match:
+            parts[int(match.group(1))] = walk(part["chapters"])
+    assert sorted(parts) == [m.number for m in COURSE.modules]
+    for module in COURSE.modules:
+        assert [p.file for p in module.pages] == parts[module.number], f"Module {module.number} differs."
+
+
+def test_every_lesson_with_a_notebook_states_questions_objectives_and_key_points() -> None:
+    missing = [
+        p.file
+        for m in COURSE.modules
+        for p in m.pages
+        if p.kind == "notebook" and not (p.questions and p.objectives and p.key_points)
+    ]
+    assert not missing, (
+        f"These lessons have no questions, objectives or key points in lessons.yaml: {missing}"
+    )
+
+
+def test_the_trainers_cohort_view_is_not_in_a_learner_module() -> None:
+    learner = {p.file for m in COURSE.modules for p in m.pages}
+    assert "book/trainers/cohort-view" not in learner
+    assert not (ROOT / "notebooks" / "02b-cohort-view.ipynb").exists()
+
+
+# Paths and prerequisites ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", COURSE.paths, ids=lambda p: p.persona)
+def test_every_persona_path_satisfies_every_prerequisite(path) -> None:
+    problems = COURSE.unmet(COURSE.expand(path.steps))
+    assert not problems, f"{path.persona}'s path:\n" + "\n".join(problems)
+
+
+def test_the_old_paths_are_caught() -> None:
+    """The review found Amira skipping module 8 and Tomasz skipping module 6: the check must see both."""
+    amira = COURSE.unmet(COURSE.expand([0, 1, 6, 7, 9]))
+    tomasz = COURSE.unmet(COURSE.expand([0, 3, 4, 8, 10]))
+    assert any("08a-aggregate-suppress-round" in p for p in amira)
+    assert any("06e-joining-and-time" in p for p in tomasz)
+
+
+def test_lesson_05_needs_6a_and_6b() -> None:
+    assert {"notebooks/06a-first-look", "notebooks/06b-selecting-and-filtering"} <= set(
+        COURSE.page("notebooks/05-checking-incoming-data").requires
+    )
+
+
+def test_a_page_needed_later_on_the_path_is_reported() -> None:
+    steps = ["book/start-here/how-to-use", "notebooks/00-jupyter-in-ten-minutes"]
+    problems = COURSE.unmet([*steps, "notebooks/06b-selecting-and-filtering", "notebooks/06a-first-look"])
+    assert problems == [
+        "notebooks/06b-selecting-and-filtering needs notebooks/06a-first-look, which comes after it on the path."
+    ]
+
+
+def test_a_no_code_page_can_stand_in_for_a_lesson_on_a_path() -> None:
+    """How the spreadsheet route joins a path: one entry that stands for the pandas lessons."""
+    data = copy.deepcopy(RAW)
+    data["modules"][6]["pages"].append(
+        {
+            "file": "book/spreadsheet-companion/counting",
+            "title": "Counting in a spreadsheet",
+            "teaching": 20,
+            "tasks": 20,
+            "stands_for": ["notebooks/06d-counting-and-grouping"],
+        }
+    )
+    course = Course.model_validate(data)
+    path = [0, "book/sharing-safely/index", "book/spreadsheet-companion/counting"]
+    assert course.unmet(course.expand([*path, "notebooks/08a-aggregate-suppress-round"])) == []
+    without = course.unmet(course.expand([0, "notebooks/08a-aggregate-suppress-round"]))
+    assert without == [
+        "notebooks/08a-aggregate-suppress-round needs notebooks/06d-counting-and-grouping, which is not on the path."
+    ]
+
+
+def test_amira_and_tomasz_do_module_8() -> None:
+    by_name = {p.persona: p for p in COURSE.paths}
+    assert 8 in by_name["Amira"].steps and 9 in by_name["Amira"].steps
+    assert by_name["Tomasz"].steps.index(6) < by_name["Tomasz"].steps.index(8)
+
+
+# Notebook title cells ----------------------------------------------------------------
+
+
+LESSON_NOTEBOOKS = [p for p in COURSE.all_pages() if p.kind == "notebook" and p.teaching is not None]
+EXERCISES = [p for p in COURSE.all_pages() if p.kind == "exercise"]
+
+
+@pytest.mark.parametrize("page", LESSON_NOTEBOOKS, ids=lambda p: p.file.rsplit("/", 1)[-1])
+def test_notebook_title_cell_time_line_matches_the_data(page) -> None:
+    nb = json.loads((ROOT / f"{page.file}.ipynb").read_text(encoding="utf-8"))
+    assert stated_time(nb) == time_line(page), (
+        f"{page.file}: the title cell's time line differs from lessons.yaml. "
+        "Run `python -m datawithcare.lessons` to rewrite it from the data."
+    )
+
+
+@pytest.mark.parametrize("page", EXERCISES, ids=lambda p: p.file.rsplit("/", 1)[-1])
+def test_exercise_time_matches_the_data(page) -> None:
+    for path in (exercise_source(ROOT, page.file), ROOT / f"{page.file}.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert stated_minutes(nb) == page.minutes, f"{path.relative_to(ROOT)} says a different time."
+
+
+# What the book shows ------------------------------------------------------------------
+
+
+def test_landing_pages_type_no_module_times_by_hand() -> None:
+    """A time in prose goes stale; the landing pages take every module time from the data."""
+    for page in ("book/index.md", "book/start-here/course-map.md"):
+        text = (ROOT / page).read_text(encoding="utf-8")
+        typed = re.findall(r"\d+(?:½|¼|¾)? (?:hours?|minutes)\b(?! of)", text)
+        assert not typed, f"{page} types times by hand: {typed}"
+        assert "{{ course_hours }}" in text
+    assert "{{ welcome_modules }}" in (ROOT / "book/index.md").read_text(encoding="utf-8")
+    course_map = (ROOT / "book/start-here/course-map.md").read_text(encoding="utf-8")
+    assert "{{ course_map_modules }}" in course_map and "{{ persona_paths }}" in course_map
+
+
+def test_every_module_page_takes_its_time_line_from_the_data() -> None:
+    for module in COURSE.modules[1:]:
+        text = (ROOT / f"{module.landing}.md").read_text(encoding="utf-8")
+        line = re.search(r"^\*\*Time[.:]\*\*.*$", text, re.M)
+        assert line, f"{module.landing}: no '**Time:**' line."
+        assert f'{{{{ module_time["{module.number}"] }}}}' in line.group(0), (
+            f'{module.landing}: the time line should use {{{{ module_time["{module.number}"] }}}}.'
+        )
+
+
+def test_every_prose_page_takes_its_time_line_from_the_data() -> None:
+    typed = []
+    for page in COURSE.all_pages():
+        source = ROOT / f"{page.file}.md"
+        if page.teaching is None or not source.exists() or page.file.endswith("/index"):
+            continue
+        line = re.search(r"^\*\*Time[.:]\*\*.*$", source.read_text(encoding="utf-8"), re.M)
+        if line and f'{{{{ page_line["{page.file}"] }}}}' not in line.group(0):
+            typed.append(page.file)
+    assert not typed, f"These pages type their time by hand; use {{{{ page_line[...] }}}}: {typed}"
+
+
+def test_times_are_written_in_plain_words() -> None:
+    assert format_minutes(45) == "45 minutes"
+    assert format_minutes(60) == "1 hour"
+    assert format_minutes(155) == "2 hours 35 minutes"
+
+
+def _cells(row) -> list[str]:
+    return [" ".join(c.get_text(" ").split()) for c in row.find_all(["td", "th"])]
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")
+def test_built_course_map_and_welcome_page_show_the_datas_sums(built_book) -> None:
+    from bs4 import BeautifulSoup
+
+    expected = {n: format_minutes(m) for n, m in _raw_module_minutes().items()}
+    total_hours = round(sum(_raw_module_minutes().values()) / 60)
+
+    course_map = BeautifulSoup(
+        (built_book.html / "book" / "start-here" / "course-map.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    rows = [_cells(r) for r in course_map.select("article table tbody tr")]
+    shown = {int(r[0]): r[-1] for r in rows if r and r[0].isdigit()}
+    assert shown == expected, "The course map's module times are not the sums of the pages in lessons.yaml."
+    text = " ".join(course_map.get_text(" ").split())
+    assert f"whole course takes about {total_hours} hours" in text
+    assert "{{" not in text, "A substitution was left unrendered on the course map."
+    amira = re.search(r"Amira, a volunteer coordinator.*?It takes about", text)
+    assert amira and "module 8" in amira.group(0), "Amira's path on the course map should include module 8."
+
+    welcome = BeautifulSoup(
+        (built_book.html / "book" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    rows = [_cells(r) for r in welcome.select("article table tbody tr")]
+    shown = {int(r[0].split(".")[0]): r[-1] for r in rows if r and r[0][:1].isdigit()}
+    assert shown == expected, "The welcome page's module times are not the sums of the pages in lessons.yaml."
+    assert f"whole course takes about {total_hours} hours" in " ".join(welcome.get_text(" ").split())
+
+    analysis = (built_book.html / "book" / "analysis-basics" / "index.html").read_text(encoding="utf-8")
+    analysis_text = " ".join(BeautifulSoup(analysis, "html.parser").get_text(" ").split())
+    assert f"about {expected[6]} in all" in analysis_text
