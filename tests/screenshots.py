@@ -1,4 +1,4 @@
-"""Retake the screenshots on the spreadsheet companion pages: `make screenshots`.
+"""Retake the screenshots on the spreadsheet companion and "How to use": `make screenshots`.
 
 Each picture is an HTML drawing of a real file the course ships
 (datasets/spreadsheets/*.xlsx, read with openpyxl), laid out like a
@@ -8,6 +8,9 @@ Excel or Google Sheets, and the alt text on each page says so. Because the
 drawing is made from the file, a change to the data changes the picture the
 next time this runs.
 
+The "How to use" pictures are of the course's own JupyterLab, started on
+this computer (loopback only) with lesson 00 open, as a learner sees it.
+
 Run from the course folder:
 
     .venv/bin/python tests/screenshots.py
@@ -16,8 +19,14 @@ Run from the course folder:
 from __future__ import annotations
 
 import html
+import os
 import re
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +40,8 @@ from site_audit import chromium, chromium_path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SHEETS = ROOT / "datasets" / "spreadsheets"
 OUT = ROOT / "book" / "spreadsheet-companion" / "images"
+START_HERE = ROOT / "book" / "start-here" / "images"
+LESSON_00 = "notebooks/00-jupyter-in-ten-minutes.ipynb"
 
 STYLE = """
 body { margin: 0; padding: 12px; background: #fff; font-family: "DejaVu Sans", Arial, sans-serif;
@@ -137,6 +148,83 @@ SHOTS = {
 }
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def jupyterlab_shots(browser: object) -> None:
+    """Open lesson 00 in the course's own JupyterLab, as a learner sees it on Binder."""
+    port, token = _free_port(), "screenshots"
+    with tempfile.TemporaryDirectory() as home:
+        env = {
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": f"{home}/config",
+            "JUPYTER_RUNTIME_DIR": f"{home}/runtime",
+            "JUPYTERLAB_WORKSPACES_DIR": f"{home}/workspaces",
+            "JUPYTERLAB_SETTINGS_DIR": f"{home}/settings",
+        }
+        # Learners on Binder have no nbgrader: leave its menus out of the picture.
+        Path(f"{home}/config/labconfig").mkdir(parents=True)
+        Path(f"{home}/config/labconfig/page_config.json").write_text(
+            '{"disabledExtensions": {"@jupyter/nbgrader": true}}'
+        )
+        Path(f"{home}/config/jupyter_server_config.json").write_text(
+            '{"ServerApp": {"jpserver_extensions": {'
+            '"nbgrader.server_extensions.formgrader": false, "nbgrader.server_extensions.assignment_list": false,'
+            '"nbgrader.server_extensions.course_list": false, "nbgrader.server_extensions.validate_assignment": false'
+            "}}}"
+        )
+        Path(f"{home}/settings/@jupyterlab/apputils-extension").mkdir(parents=True)
+        # No "would you like news?" pop-up over the picture.
+        Path(f"{home}/settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings").write_text(
+            '{"fetchNews": "false", "checkForUpdates": false}'
+        )
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "lab",
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={port}",
+                f"--IdentityProvider.token={token}",
+                f"--ServerApp.root_dir={ROOT}",
+                "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                *(["--allow-root"] if os.geteuid() == 0 else []),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(120):
+                try:
+                    urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)  # noqa: S310
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            page = browser.new_page(viewport={"width": 1200, "height": 720}, device_scale_factor=1)
+            page.goto(f"{base}/lab/tree/{LESSON_00}?token={token}&reset")
+            page.wait_for_selector(".jp-Notebook .jp-MarkdownCell", timeout=120_000)
+            page.wait_for_timeout(2500)
+            page.screenshot(path=str(START_HERE / "jupyterlab-lesson-00.png"))
+            print(f"wrote {START_HERE / 'jupyterlab-lesson-00.png'}")
+            page.click("text=File", timeout=10_000)
+            page.hover("li.lm-Menu-item:has-text('Download')", timeout=10_000)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(START_HERE / "jupyterlab-file-download.png"))
+            print(f"wrote {START_HERE / 'jupyterlab-file-download.png'}")
+            page.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 def main() -> int:
     if not chromium_path():
         print("Chromium is missing: run `make setup-system` (as root).", file=sys.stderr)
@@ -153,6 +241,9 @@ def main() -> int:
             page.set_viewport_size({"width": max(400, box[0] + 4), "height": box[1] + 4})
             page.screenshot(path=str(OUT / name), full_page=True)
             print(f"wrote {OUT / name}")
+        page.close()
+        START_HERE.mkdir(parents=True, exist_ok=True)
+        jupyterlab_shots(browser)
     return 0
 
 
