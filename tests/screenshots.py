@@ -141,10 +141,45 @@ def cases_pivot() -> str:
     return "".join(parts)
 
 
+TOP_SIX = ["Newham", "Tower Hamlets", "Barking and Dagenham", "Waltham Forest", "Hackney", "Redbridge"]
+
+
+def area_by_gender() -> str:
+    """Task 2 of "Hiding small numbers": the pivot table before anything is hidden."""
+    rows = read_rows("clients.xlsx")
+    borough, gender = rows[0].index("borough"), rows[0].index("gender")
+    counts = Counter(
+        (row[borough] if row[borough] in TOP_SIX else "Other London boroughs", row[gender])
+        for row in rows[1:]
+    )
+    areas = sorted({a for a, _ in counts})
+    genders = sorted({g for _, g in counts})
+    parts = [
+        '<p class="caption">A pivot table of clients.xlsx: area down the side, gender across the top,'
+        " count of client_id (drawn from the file by the course's screenshot script)</p><table><tr>"
+        '<td class="head">Count of client_id</td>'
+    ]
+    parts += [f'<td class="head">{html.escape(g)}</td>' for g in genders] + [
+        '<td class="head">Total</td></tr>'
+    ]
+    for area in areas + ["Total"]:
+        cls = "total" if area == "Total" else ""
+        parts.append(f'<tr><td class="{cls}">{html.escape(area)}</td>')
+        cells = [
+            sum(n for (a, g), n in counts.items() if g == gender and area in (a, "Total"))
+            for gender in genders
+        ]
+        parts += [f'<td class="{cls} num">{n}</td>' for n in cells + [sum(cells)]]
+        parts.append("</tr>")
+    parts.append('</table><span class="tab">Pivot Table_clients_1</span>')
+    return "".join(parts)
+
+
 SHOTS = {
     "clients-first-rows.png": clients_first_rows,
     "messy-export-borough.png": messy_export_newham,
     "cases-pivot.png": cases_pivot,
+    "clients-area-by-gender.png": area_by_gender,
 }
 
 
