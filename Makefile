@@ -17,7 +17,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Browser and hub tests also need Chromium and two Node packages:
 #   make setup-system   (as root: Debian's chromium, npm ci from package-lock.json)
 
-.PHONY: help setup setup-system book test test-fast lab bench data exercises learner-bundle learner-branch lock strip lint clean
+.PHONY: help setup setup-system book test test-fast lab bench data screenshots exercises learner-bundle learner-branch lock strip lint clean
 
 help:
 	@echo "make book       build the book (every notebook executed) into _build/html"
@@ -27,6 +27,7 @@ help:
 	@echo "make lab        open JupyterLab on the course"
 	@echo "make bench      run the speed and size benchmarks; results go to _build/bench/"
 	@echo "make data       regenerate the shipped datasets from their seed"
+	@echo "make screenshots  retake the screenshots on the spreadsheet companion pages (needs Chromium)"
 	@echo "make exercises  regenerate the student copies of the exercises"
 	@echo "make learner-bundle  what learners get, no solutions, into _build/learner-bundle"
 	@echo "make learner-branch  commit the learner bundle to the 'learner' branch (then: git push origin learner)"
@@ -76,6 +77,11 @@ data: $(STAMP)
 	$(BIN)/python -m datawithcare.generate --out datasets
 	$(BIN)/python -m datawithcare.official --xlsx book/telling-the-story/downloads/official-statistics-as-published.xlsx
 	$(BIN)/python -m datawithcare.pilot_report
+	$(BIN)/python -m datawithcare.spreadsheets --data datasets --out datasets/spreadsheets
+
+# Screenshots for the spreadsheet companion and "How to use", taken in Chromium.
+screenshots: $(STAMP)
+	$(BIN)/python tests/screenshots.py
 
 exercises: $(STAMP)
 	$(BIN)/python -m datawithcare.exercises generate
