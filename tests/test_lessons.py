@@ -162,8 +162,35 @@ def test_a_no_code_page_can_stand_in_for_a_lesson_on_a_path() -> None:
 
 def test_amira_and_tomasz_do_module_8() -> None:
     by_name = {p.persona: p for p in COURSE.paths}
-    assert 8 in by_name["Amira"].steps and 9 in by_name["Amira"].steps
     assert by_name["Tomasz"].steps.index(6) < by_name["Tomasz"].steps.index(8)
+    # Amira hides small numbers (module 8's core, lesson 8a or a page standing
+    # for it) before any page of module 9.
+    amira = COURSE.expand(by_name["Amira"].steps)
+    covers_8a = [
+        i
+        for i, f in enumerate(amira)
+        if f == "notebooks/08a-aggregate-suppress-round"
+        or "notebooks/08a-aggregate-suppress-round" in COURSE.page(f).stands_for
+    ]
+    module_9 = [i for i, f in enumerate(amira) if COURSE.module_of(f) == 9]
+    assert covers_8a and module_9 and covers_8a[0] < module_9[0], amira
+
+
+def test_amiras_path_writes_no_code() -> None:
+    """Amira's route: after lesson 00, widgets (which need only Run) and pages; no exercise, no pandas lesson."""
+    amira = COURSE.expand(next(p for p in COURSE.paths if p.persona == "Amira").steps)
+    code = [
+        f
+        for f in amira
+        if COURSE.page(f).kind == "exercise"
+        or (COURSE.page(f).kind == "notebook" and f not in AMIRA_NOTEBOOKS)
+    ]
+    assert not code, f"Amira's path asks her to write code in {code}"
+    assert any(f.startswith("book/spreadsheet-companion/") for f in amira)
+
+
+# The notebooks on Amira's route: lesson 00 (how to run a cell) and widgets.
+AMIRA_NOTEBOOKS = {"notebooks/00-jupyter-in-ten-minutes", "notebooks/01-data-needs-planner"}
 
 
 # Notebook title cells ----------------------------------------------------------------
