@@ -237,14 +237,18 @@ def _run_student_copy(name: str, answers: dict[str, str]) -> dict[str, list]:
     }
 
 
-def test_appending_with_an_assignment_gets_a_clear_message_not_a_type_error() -> None:
+def test_an_error_name_without_quote_marks_gets_a_clear_message_not_a_raw_error() -> None:
+    """The warm-up asks for the kind of error as text; the bare name is the error class itself."""
     errors = _run_student_copy(
         "00-warm-up",
-        {"q3-answer": 'sessions = sessions.append("Sat 11:00 Family ESOL")\nnumber_of_sessions = 4'},
+        {
+            "q3-answer": "week_two = [19, 35, 22, 24]\nweek_total = sum(week_two)\ndaily_average = week_total / 4",
+            "q4-answer": "error_kind = NameError\nvisits_per_household = week_total / households",
+        },
     )
-    (error,) = errors["q3-tests"]
-    assert error.ename == "AssertionError", f"q3: {error.ename}: {error.evalue}"
-    assert "sessions is None" in error.evalue and "on a line of its own" in error.evalue, error.evalue
+    (error,) = errors["q4-tests"]
+    assert error.ename == "AssertionError", f"q4: {error.ename}: {error.evalue}"
+    assert "not text" in error.evalue and "quote marks" in error.evalue, error.evalue
 
 
 # The capstone's written summary is marked by a person, with a rubric.
