@@ -118,8 +118,9 @@ practice data (`datasets/`, all made up: no real person is in it), and
 in `wheels/` the course's helper package and every program the lessons
 need. Nothing here needs the internet.
 
-Copy the whole folder onto the laptop first (not just open it from the
-USB stick: it is faster, and learners' work is saved on the laptop).
+Copy the whole folder onto the laptop first (if you have the zip, unzip
+it there). Do not work from the USB stick: the laptop is faster, and
+learners' work is saved on the laptop.
 
 ## What the laptop needs
 
@@ -171,8 +172,8 @@ repository: change the course there, not here.
 """
 
 PLATFORM_NOTE_DOWNLOADED = """
-The programs in `wheels/` were downloaded for: {platforms}. A laptop of
-another kind (another operating system, or another version of Python)
+The programs in `wheels/` fit {platforms}: the laptop needs that
+operating system and that version of Python. A laptop of another kind
 needs a bundle made for it: the course's maintainer runs
 `make offline-bundle OFFLINE_PLATFORMS="win_amd64 macosx_11_0_arm64"`
 on a computer with internet (names as pip's `--platform` takes them).
@@ -184,6 +185,11 @@ course's own package is in `wheels/`). On a laptop with internet,
 leave out `--no-index --find-links wheels` from the first install line
 below; with no internet, ask for a bundle made with its wheels.
 """
+
+
+def _this_computer() -> str:
+    system = {"win32": "Windows", "darwin": "macOS", "linux": "Linux"}.get(sys.platform, sys.platform)
+    return f"{system} with Python {sys.version_info.major}.{sys.version_info.minor}"
 
 
 def _run(command: list[str], what: str) -> None:
@@ -260,10 +266,7 @@ def offline(
                 "Downloading the learner environment's wheels",
             )
         note = PLATFORM_NOTE_DOWNLOADED.format(
-            platforms=", ".join(platforms)
-            if platforms
-            else f"this kind of computer ({sys.platform}, Python "
-            f"{sys.version_info.major}.{sys.version_info.minor})"
+            platforms=", ".join(platforms) if platforms else _this_computer()
         )
     else:
         note = PLATFORM_NOTE_NOT_DOWNLOADED
