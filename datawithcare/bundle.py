@@ -172,9 +172,9 @@ repository: change the course there, not here.
 """
 
 PLATFORM_NOTE_DOWNLOADED = """
-The programs in `wheels/` fit {platforms}: the laptop needs that
-operating system and that version of Python. A laptop of another kind
-needs a bundle made for it: the course's maintainer runs
+The programs in `wheels/` fit these computers: {platforms}. The
+laptop needs one of them, with that version of Python. A laptop of
+another kind needs a bundle made for it: the course's maintainer runs
 `make offline-bundle OFFLINE_PLATFORMS="win_amd64 macosx_11_0_arm64"`
 on a computer with internet (names as pip's `--platform` takes them).
 """
@@ -211,7 +211,9 @@ def offline(
     package's source: the package goes in ``wheels/`` as a wheel (``pip
     wheel --no-deps``). With ``download``, ``pip download`` puts the
     learner environment's pinned wheels (``binder/requirements.txt``) in
-    ``wheels/`` too, for this computer or for each of ``platforms``.
+    ``wheels/`` too, for this computer and each of ``platforms`` (pip's
+    ``--platform`` tags, such as ``win_amd64``), with any package published
+    only as source built into a wheel.
     """
     root = root or repo_root()
     out = (out or root / "_build" / OFFLINE_NAME).resolve()
@@ -243,31 +245,38 @@ def offline(
         )
     if download:
         requirements = str(out / "requirements.txt")
-        if platforms:
-            for platform in platforms:
-                _run(
-                    [
-                        *pip,
-                        "download",
-                        "--quiet",
-                        "--only-binary=:all:",
-                        "--platform",
-                        platform,
-                        "--dest",
-                        str(wheels),
-                        "-r",
-                        requirements,
-                    ],
-                    f"Downloading the wheels for {platform}",
-                )
-        else:
-            _run(
-                [*pip, "download", "--quiet", "--dest", str(wheels), "-r", requirements],
-                "Downloading the learner environment's wheels",
-            )
-        note = PLATFORM_NOTE_DOWNLOADED.format(
-            platforms=", ".join(platforms) if platforms else _this_computer()
+        # For this computer first; a package published only as source (odfpy)
+        # is then built into a wheel, so the laptop never has to build it
+        # (a new Python's venv has no setuptools) and other platforms find it.
+        _run(
+            [*pip, "download", "--quiet", "--dest", str(wheels), "-r", requirements],
+            "Downloading the learner environment's wheels",
         )
+        for source in [*wheels.glob("*.tar.gz"), *wheels.glob("*.zip")]:
+            _run(
+                [*pip, "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(source)],
+                f"Building a wheel of {source.name}",
+            )
+            source.unlink()
+        for platform in platforms:
+            _run(
+                [
+                    *pip,
+                    "download",
+                    "--quiet",
+                    "--only-binary=:all:",
+                    "--platform",
+                    platform,
+                    "--find-links",
+                    str(wheels),
+                    "--dest",
+                    str(wheels),
+                    "-r",
+                    requirements,
+                ],
+                f"Downloading the wheels for {platform}",
+            )
+        note = PLATFORM_NOTE_DOWNLOADED.format(platforms=", ".join([_this_computer(), *platforms]))
     else:
         note = PLATFORM_NOTE_NOT_DOWNLOADED
     (out / "README.md").write_text(OFFLINE_README.format(platform_note=note), encoding="utf-8")
