@@ -333,7 +333,17 @@ def _dependencies_without_the_course(tmp: Path) -> Path:
 
 @pytest.mark.slow
 def test_the_offline_bundle_installs_with_no_internet_and_runs_a_lesson(tmp_path: Path) -> None:
-    folder = bundle.offline(tmp_path / bundle.OFFLINE_NAME, ROOT, download=False)
+    # What `make offline-bundle` runs, without downloading (no internet in tests).
+    folder = tmp_path / bundle.OFFLINE_NAME
+    made = subprocess.run(
+        [sys.executable, "-m", "datawithcare.bundle", "offline", str(folder), "--no-download"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert made.returncode == 0, made.stderr
+    assert f"{folder}.zip" in made.stdout
     # What a trainer copies: the folder and the zip, the same files.
     archive = zipfile.ZipFile(f"{folder}.zip")
     assert f"{bundle.OFFLINE_NAME}/README.md" in archive.namelist()
@@ -349,6 +359,7 @@ def test_the_offline_bundle_installs_with_no_internet_and_runs_a_lesson(tmp_path
 
     # Set up a laptop as the README says, line by line, with no index at all.
     readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "made without the programs" in readme, "the README must say this copy lacks the programs' wheels"
     commands = _readme_commands(readme, "On macOS or Linux")
     assert commands[0] == "python3 -m venv .venv" and all("--no-index" in c for c in commands[1:])
     shims = tmp_path / "shims"
@@ -449,7 +460,15 @@ def test_the_static_book_zip_opens_at_index_and_loads_nothing_from_elsewhere(
     built_book, tmp_path: Path
 ) -> None:
     assert built_book.result.returncode == 0, built_book.result.stderr[-3000:]
-    archive = bundle.static_book(built_book.html, tmp_path / "book.zip", ROOT)
+    archive = tmp_path / "book.zip"
+    made = subprocess.run(
+        [sys.executable, "-m", "datawithcare.bundle", "static-book", str(built_book.html), str(archive)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert made.returncode == 0, made.stderr
     with zipfile.ZipFile(archive) as z:
         z.extractall(tmp_path / "unzipped")
     site = tmp_path / "unzipped" / bundle.STATIC_BOOK_NAME
