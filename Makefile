@@ -17,7 +17,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Browser and hub tests also need Chromium and two Node packages:
 #   make setup-system   (as root: Debian's chromium, npm ci from package-lock.json)
 
-.PHONY: help setup setup-system book test test-fast lab bench data screenshots exercises learner-bundle learner-branch lock strip lint clean
+.PHONY: help setup setup-system book test test-fast lab bench data screenshots exercises learner-bundle learner-branch offline-bundle static-book worksheets lock strip lint clean
 
 help:
 	@echo "make book       build the book (every notebook executed) into _build/html"
@@ -31,6 +31,9 @@ help:
 	@echo "make exercises  regenerate the student copies of the exercises"
 	@echo "make learner-bundle  what learners get, no solutions, into _build/learner-bundle"
 	@echo "make learner-branch  commit the learner bundle to the 'learner' branch (then: git push origin learner)"
+	@echo "make offline-bundle  lessons, data and every wheel for laptops with no internet: _build/data-with-care-offline(.zip)"
+	@echo "make static-book  the built book with its outputs, zipped: _build/data-with-care-book.zip"
+	@echo "make worksheets  printable PDF worksheets for every hands-on activity: _build/worksheets/"
 	@echo "make lock       re-pin requirements.txt and binder/requirements.txt"
 	@echo "make strip      remove outputs from every notebook"
 	@echo "make lint       ruff, codespell and the notebook checks"
@@ -91,6 +94,19 @@ learner-bundle: $(STAMP)
 
 learner-branch: $(STAMP)
 	$(BIN)/python -m datawithcare.bundle publish --branch learner
+
+# The fallback ladder for the day (book/trainers/when-things-fail.md).
+# OFFLINE_PLATFORMS="win_amd64 macosx_11_0_arm64" downloads wheels for other laptops.
+OFFLINE_PLATFORMS ?=
+offline-bundle: $(STAMP)
+	$(BIN)/python -m datawithcare.bundle offline $(foreach p,$(OFFLINE_PLATFORMS),--platform $(p))
+
+static-book: $(STAMP)
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python -m datawithcare.bundle static-book
+
+worksheets: $(STAMP)
+	$(BIN)/python -m datawithcare.worksheets pdf
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv==0.13.8
