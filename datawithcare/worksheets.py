@@ -230,6 +230,12 @@ def _plain(markdown: str) -> str:
     return _FENCE.sub("", text).strip()
 
 
+def _is_task_heading(title: str) -> bool:
+    """A heading that opens learner tasks: "Your turn ..." or the end-of-lesson "More tasks"."""
+    title = title.strip().lstrip("#").strip().lower()
+    return "your turn" in title or title.startswith("more tasks")
+
+
 def lesson_tasks(path: Path) -> Worksheet | None:
     """The "Your turn" tasks of one lesson, with space to write; None if it has none."""
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -257,7 +263,7 @@ def lesson_tasks(path: Path) -> Worksheet | None:
             continue
         text = _cell_text(cell)
         for match in _HEADING.finditer(text):
-            if "your turn" in match.group(2).lower():
+            if _is_task_heading(match.group(2)):
                 inside, level = True, len(match.group(1))
                 text = text[match.start() :]
                 break
@@ -265,7 +271,7 @@ def lesson_tasks(path: Path) -> Worksheet | None:
                 inside = False
                 text = text[: match.start()]
                 break
-        if not inside and "your turn" not in text.lower():
+        if not inside and not any(_is_task_heading(line) for line in text.lower().splitlines()):
             continue
         body = _plain(text)
         if not body:
@@ -273,7 +279,7 @@ def lesson_tasks(path: Path) -> Worksheet | None:
         writes_code = i + 1 < len(cells) and cells[i + 1].get("cell_type") == "code"
         sheet.sections.append(Section("", Markup(_MD.render(body)), lines=6 if writes_code else 3))
         sheet.questions.extend(
-            m.group(2).strip() for m in _HEADING.finditer(body) if "your turn" in m.group(2).lower()
+            m.group(2).strip() for m in _HEADING.finditer(body) if _is_task_heading(m.group(2))
         )
     return sheet if sheet.sections else None
 
