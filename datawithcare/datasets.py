@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from datawithcare.generator.profile import load_profile
+from datawithcare.generator.profile import active_profile_path, load_profile
 from datawithcare.generator.schema import TABLE_NAMES, frictionless_package
 from datawithcare.paths import dataset_path
 
@@ -46,17 +46,18 @@ def _shipped_package(path: Path, modified: float) -> dict[str, dict[str, Any]]:
     return _resources(json.loads(path.read_text(encoding="utf-8")))
 
 
-@lru_cache(maxsize=1)
-def _generated_package() -> dict[str, dict[str, Any]]:
-    return _resources(frictionless_package(load_profile()))
+@lru_cache(maxsize=4)
+def _generated_package(profile: Path) -> dict[str, dict[str, Any]]:
+    return _resources(frictionless_package(load_profile(profile)))
 
 
 @lru_cache(maxsize=4)
-def _generated_csv(seed: int) -> dict[str, str]:
-    """Every table made with this seed, as CSV text (kept for the session)."""
+def _generated_csv(seed: int, profile: Path) -> dict[str, str]:
+    """Every table made with this seed from this profile, as CSV text (kept for the session)."""
     from datawithcare.generate import generate_tables, to_csv_text
 
-    return {name: to_csv_text(frame) for name, frame in generate_tables(seed=seed).items()}
+    tables = generate_tables(seed=seed, profile=load_profile(profile))
+    return {name: to_csv_text(frame) for name, frame in tables.items()}
 
 
 def _check_name(name: object) -> str:
@@ -120,8 +121,8 @@ def load_dataset(name: str, seed: int | None = None) -> pd.DataFrame:
 
     ``name`` is one of :func:`list_datasets`, such as ``"clients"`` or
     ``"cases"``. With ``seed=None`` you get the shipped file from the
-    data folder. With a whole number you get the same table made fresh
-    with that seed (all tables are made together, once per seed), which
+    data folder (made from the active sector profile). With a whole
+    number you get the same table made fresh from the active profile with that seed (all tables are made together, once per seed), which
     lets a trainer or a test run a lesson on different data.
     """
     name = _check_name(name)
@@ -135,4 +136,7 @@ def load_dataset(name: str, seed: int | None = None) -> pd.DataFrame:
         )
     if seed < 0:
         raise ValueError(f"The seed must be zero or more; got {seed}.")
-    return _typed(io.StringIO(_generated_csv(seed)[name]), _generated_package()[name])
+    # The active profile (datawithcare/course.yaml or DATAWITHCARE_PROFILE) makes the data
+    # and types it, so its categories never mix with another profile's.
+    profile = active_profile_path()
+    return _typed(io.StringIO(_generated_csv(seed, profile)[name]), _generated_package(profile)[name])

@@ -398,7 +398,7 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     """One row per registered person."""
     period = profile["period"]
     start, end, ref = d64(period["start"]), d64(period["end"]), d64(period["age_reference_date"])
-    nats, statuses = profile["nationalities"], profile["immigration_statuses"]
+    nats, statuses = profile["nationalities"], profile["statuses"]
     genders = labels_of(profile["genders"])
 
     nat = choose(rng, n, [x["weight"] for x in nats])
@@ -609,7 +609,7 @@ def make_cases(profile: dict, rng: np.random.Generator, clients: pd.DataFrame) -
     first = np.where(closed_days, registered, first)
     opened = np.where(is_first, first, later)
 
-    statuses = profile["immigration_statuses"]
+    statuses = profile["statuses"]
     areas = cfg["issue_areas"]
     area_labels = labels_of(areas)
     status = codes_of(clients["immigration_status"])[owner]
@@ -756,13 +756,13 @@ def make_wellbeing(profile: dict, rng: np.random.Generator, clients: pd.DataFram
     gap = rng.integers(cfg["after_days"]["min"], cfg["after_days"]["max"] + 1, size=m)
     after_date = before_date + gap * DAY
 
-    shift = np.array([s["wellbeing_shift"] for s in profile["immigration_statuses"]])
+    shift = np.array([s["wellbeing_shift"] for s in profile["statuses"]])
     status = codes_of(clients["immigration_status"])[surveyed]
     person = shift[status] + cfg["sd_person"] * rng.standard_normal(m)
     change = cfg["mean_change"] + cfg["sd_change"] * rng.standard_normal(m)
 
     # Drop-out: more likely for people who start low or whose status is insecure.
-    dropout_shift = np.array([s["dropout_shift"] for s in profile["immigration_statuses"]])
+    dropout_shift = np.array([s["dropout_shift"] for s in profile["statuses"]])
     base = cfg["dropout_base"]
     log_odds = np.log(base / (1 - base)) - cfg["dropout_log_odds_per_point"] * person + dropout_shift[status]
     stays = rng.random(m) >= 1 / (1 + np.exp(-log_odds))
