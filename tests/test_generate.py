@@ -1082,3 +1082,25 @@ def test_a_profile_with_manchesters_drama_range_is_accepted(tmp_path):
 def test_sector_part_of_a_profile_is_checked(tmp_path, change, message):
     with pytest.raises(ProfileError, match=message):
         load_profile(write_profile(tmp_path, change))
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_course_sector_gives_lessons_the_active_profiles_words(name, monkeypatch):
+    from datawithcare import course_sector
+
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", name)
+    profile, tables = sector_tables(name)
+    sector = course_sector()
+    clients = tables["clients"]
+    assert sector.status_column in clients.columns
+    assert set(sector.focus_areas) <= set(clients["borough"])
+    assert set(sector.example_statuses) <= set(clients[sector.status_column])
+    labels = {b["label"] for b in profile["boroughs"]}
+    assert set(sector.area_variants.values()) <= labels
+    assert not set(sector.area_variants) & labels, "a variant is an official name"
+    # The messy export's spellings and blanks are the ones the lessons are given.
+    raw = tables["messy_export"]["Borough"].dropna().str.strip()
+    raw = raw[~raw.isin(sector.blank_markers)]
+    fixed = raw.replace(sector.area_variants).str.lower().map({b.lower(): b for b in labels})
+    assert fixed.notna().all(), sorted(set(raw[fixed.isna()]))
+    assert set(sector.release_regions.values()) == set(tables["safe_release"]["sub_region"].astype(str))
