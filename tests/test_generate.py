@@ -1104,3 +1104,32 @@ def test_course_sector_gives_lessons_the_active_profiles_words(name, monkeypatch
     fixed = raw.replace(sector.area_variants).str.lower().map({b.lower(): b for b in labels})
     assert fixed.notna().all(), sorted(set(raw[fixed.isna()]))
     assert set(sector.release_regions.values()) == set(tables["safe_release"]["sub_region"].astype(str))
+
+
+def test_the_guides_one_setting_switches_the_course(tmp_path, monkeypatch):
+    # book/adapting/index.md tells a fork to change one line of datawithcare/course.yaml.
+    from datawithcare.generator import profile as profile_module
+
+    guide = (repo_root() / "book" / "adapting" / "index.md").read_text(encoding="utf-8")
+    line = f"profile: {HOMELESSNESS}"
+    assert f"`{line}`" in guide
+    settings = tmp_path / "course.yaml"
+    shipped = profile_module.COURSE_SETTINGS.read_text(encoding="utf-8")
+    assert "\nprofile: refugee-london\n" in shipped
+    settings.write_text(shipped.replace("profile: refugee-london", line), encoding="utf-8")
+    monkeypatch.setattr(profile_module, "COURSE_SETTINGS", settings)
+    monkeypatch.delenv("DATAWITHCARE_PROFILE", raising=False)
+    assert profile_module.active_profile_path().stem == HOMELESSNESS
+    assert main(["--out", str(tmp_path / "data"), "--quiet"]) == 0  # what `make data` runs
+    assert "housing_situation" in pd.read_csv(tmp_path / "data" / "clients.csv").columns
+
+
+def test_the_reference_pages_commands_work(tmp_path):
+    page = (repo_root() / "book" / "reference" / "datasets.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^python -m datawithcare\.generate (.+)$", page, re.M)
+    by_name = [c for c in commands if "--profile " + HOMELESSNESS in c]
+    assert by_name, "the page shows --profile with a shipped profile's name"
+    for command in by_name:
+        args = command.replace("my-data", str(tmp_path / "out")).split()
+        assert main([*args, "--quiet"]) == 0, command
+    assert (tmp_path / "out" / "clients.csv").exists()
