@@ -65,9 +65,10 @@ def _generated_data_dir() -> Path:
 
     This is what Colab uses (the package is installed without the data),
     and what a session whose ``DATAWITHCARE_PROFILE`` differs from the
-    shipped data's profile uses. One folder per version and profile;
+    shipped data's profile uses. One folder per version and profile (and its text);
     the files appear all at once, so two kernels never read half a folder.
     """
+    import hashlib
     import shutil
     import tempfile
 
@@ -76,8 +77,10 @@ def _generated_data_dir() -> Path:
     from datawithcare.generator.profile import active_profile_path, load_profile
 
     path = active_profile_path()
+    # The profile's own text is part of the name: an edited profile never reads stale data.
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
     cache_home = Path(os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache")
-    folder = cache_home / "datawithcare" / f"datasets-{__version__}-{path.stem}"
+    folder = cache_home / "datawithcare" / f"datasets-{__version__}-{path.stem}-{digest}"
     if not (folder / "datapackage.json").exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
         profile = load_profile(path)
