@@ -125,12 +125,6 @@ def generate_tables(
         "maturity_cohort": maturity,
     }
     assert tuple(tables) == TABLE_NAMES
-    # The sector's own column takes the name the profile gives it.
-    column = profile["sector"]["status"]["column"]
-    if column != "immigration_status":
-        tables = {
-            name: frame.rename(columns={"immigration_status": column}) for name, frame in tables.items()
-        }
     return tables
 
 
