@@ -1145,3 +1145,12 @@ def test_the_reference_pages_commands_work(tmp_path):
         args = command.replace("my-data", str(tmp_path / "out")).split()
         assert main([*args, "--quiet"]) == 0, command
     assert (tmp_path / "out" / "clients.csv").exists()
+
+
+def test_an_old_profile_is_told_the_new_key_name(tmp_path):
+    def old(d):
+        d["immigration_statuses"] = d.pop("statuses")
+
+    with pytest.raises(ProfileError) as error:
+        load_profile(write_profile(tmp_path, old))
+    assert str(error.value) == "The profile key 'immigration_statuses' is now called 'statuses'. Rename it."

@@ -638,15 +638,28 @@ def _shown(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
+#: Keys a profile used to have, and their names now (a fork's old profile gets told).
+RENAMED = {"immigration_statuses": "statuses"}
+
+
 def explain(error: ValidationError, limit: int = 10) -> str:
     """Turn pydantic's report into sentences a course author can act on, one per problem."""
     lines = []
-    for problem in error.errors(include_url=False):
+    problems = error.errors(include_url=False)
+    # An old key that was renamed is one problem, not two (the old key, and the new one missing).
+    renamed = {
+        RENAMED[p["loc"][0]] for p in problems if p["type"] == "extra_forbidden" and p["loc"][0] in RENAMED
+    }
+    for problem in problems:
         kind, ctx, loc = problem["type"], problem.get("ctx") or {}, tuple(problem["loc"])
+        if kind == "missing" and loc in {(new,) for new in renamed}:
+            continue
         where = ctx.get("where") or _place(loc + ((ctx["key"],) if "key" in ctx else ()))
         if kind == "missing":
             place = f"under {_place(loc[:-1])}" if len(loc) > 1 else "at the top level"
             lines.append(f"The profile has no key {loc[-1]!r} {place}. Add it (see refugee-london.yaml).")
+        elif kind == "extra_forbidden" and loc[-1] in RENAMED:
+            lines.append(f"The profile key {loc[-1]!r} is now called {RENAMED[loc[-1]]!r}. Rename it.")
         elif kind == "extra_forbidden":
             place = f"under {_place(loc[:-1])}" if len(loc) > 1 else "at the top level"
             lines.append(
