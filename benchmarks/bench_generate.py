@@ -109,6 +109,8 @@ def _time_faker(profile: dict, rows: int, repeats: int = REPEATS) -> float:
             fake, rows, nat_weights, by_label, genders, boroughs, codes, referrals, sizes, period
         )
         best = min(best, time.perf_counter() - start)
+        # The sector's own column is named by the profile (immigration_status, housing_situation...).
+        frame = frame.rename(columns={"immigration_status": profile["sector"]["status"]["column"]})
         if list(frame.columns) != _shipped_columns(profile):
             raise AssertionError("Faker must make the same columns as the generator.")
     return best

@@ -6,7 +6,7 @@ work safe between sessions. Teaching code stays in the notebooks.
 """
 
 from datawithcare.answers import AnswerFileError, AnswerStore
-from datawithcare.datasets import list_datasets, load_dataset
+from datawithcare.datasets import CourseSector, course_sector, list_datasets, load_dataset
 from datawithcare.paths import data_dir, dataset_path, repo_root
 from datawithcare.privacy import (
     generalise_age,
@@ -22,6 +22,8 @@ __all__ = [
     "PALETTE",
     "AnswerFileError",
     "AnswerStore",
+    "CourseSector",
+    "course_sector",
     "data_dir",
     "dataset_path",
     "generalise_age",

@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from datawithcare.generator.profile import load_profile
+from datawithcare.generator.profile import active_profile_path, load_profile
 from datawithcare.generator.schema import TABLE_NAMES, frictionless_package
 from datawithcare.paths import dataset_path
 
-__all__ = ["list_datasets", "load_dataset"]
+__all__ = ["CourseSector", "course_sector", "list_datasets", "load_dataset"]
 
 
 def list_datasets() -> list[str]:
@@ -46,17 +47,18 @@ def _shipped_package(path: Path, modified: float) -> dict[str, dict[str, Any]]:
     return _resources(json.loads(path.read_text(encoding="utf-8")))
 
 
-@lru_cache(maxsize=1)
-def _generated_package() -> dict[str, dict[str, Any]]:
-    return _resources(frictionless_package(load_profile()))
+@lru_cache(maxsize=4)
+def _generated_package(profile: Path) -> dict[str, dict[str, Any]]:
+    return _resources(frictionless_package(load_profile(profile)))
 
 
 @lru_cache(maxsize=4)
-def _generated_csv(seed: int) -> dict[str, str]:
-    """Every table made with this seed, as CSV text (kept for the session)."""
+def _generated_csv(seed: int, profile: Path) -> dict[str, str]:
+    """Every table made with this seed from this profile, as CSV text (kept for the session)."""
     from datawithcare.generate import generate_tables, to_csv_text
 
-    return {name: to_csv_text(frame) for name, frame in generate_tables(seed=seed).items()}
+    tables = generate_tables(seed=seed, profile=load_profile(profile))
+    return {name: to_csv_text(frame) for name, frame in tables.items()}
 
 
 def _check_name(name: object) -> str:
@@ -120,8 +122,8 @@ def load_dataset(name: str, seed: int | None = None) -> pd.DataFrame:
 
     ``name`` is one of :func:`list_datasets`, such as ``"clients"`` or
     ``"cases"``. With ``seed=None`` you get the shipped file from the
-    data folder. With a whole number you get the same table made fresh
-    with that seed (all tables are made together, once per seed), which
+    data folder (made from the active sector profile). With a whole
+    number you get the same table made fresh from the active profile with that seed (all tables are made together, once per seed), which
     lets a trainer or a test run a lesson on different data.
     """
     name = _check_name(name)
@@ -135,4 +137,97 @@ def load_dataset(name: str, seed: int | None = None) -> pd.DataFrame:
         )
     if seed < 0:
         raise ValueError(f"The seed must be zero or more; got {seed}.")
-    return _typed(io.StringIO(_generated_csv(seed)[name]), _generated_package()[name])
+    # The active profile (datawithcare/course.yaml or DATAWITHCARE_PROFILE) makes the data
+    # and types it, so its categories never mix with another profile's.
+    profile = active_profile_path()
+    return _typed(io.StringIO(_generated_csv(seed, profile)[name]), _generated_package(profile)[name])
+
+
+@dataclass(frozen=True)
+class CourseSector:
+    """What the active sector profile says, in the form lessons and exercises use.
+
+    Lessons read the sector's own words and examples from here, so the same
+    notebook teaches a refugee charity in London or a homelessness network
+    in Greater Manchester. Everything comes from the profile (see
+    ``book/adapting/index.md``).
+    """
+
+    organisation: str
+    city: str
+    name: str
+    status_column: str
+    status_label: str
+    status_plural: str
+    area_label: str
+    focus_areas: list[str]
+    focus_areas_name: str
+    main_issue: str
+    example_statuses: list[str]
+    example_statuses_name: str
+    not_a_status: list[str]
+    blank_markers: list[str]
+    date_formats: list[str]
+    number_words: dict[str, str]
+    area_variants: dict[str, str]
+    nationality_variants: dict[str, str]
+    nationality_groups: dict[str, str]
+    release_regions: dict[str, str]
+    release_age_bins: list[int]
+    release_age_labels: list[str]
+    keep_genders: list[str]
+    other_gender_label: str
+
+
+def _variants(items: list[dict[str, Any]]) -> dict[str, str]:
+    """Each spelling that is more than a change of case or spaces, and the label it means."""
+    found: dict[str, str] = {}
+    for item in items:
+        for variant in item["variants"]:
+            if variant.strip().lower() != item["label"].lower():
+                found[variant.strip()] = item["label"]
+    return found
+
+
+@lru_cache(maxsize=4)
+def _course_sector(profile_path: Path) -> CourseSector:
+    p = load_profile(profile_path)
+    sector, rel = p["sector"], p["releases"]
+    merge = rel.get("sub_region_groups") or {}
+    bands = rel["age_bands"]
+    return CourseSector(
+        organisation=p["organisation"]["name"],
+        city=p["organisation"].get("city") or "",
+        name=sector["name"],
+        status_column=sector["status"]["column"],
+        status_label=sector["status"]["label"],
+        status_plural=sector["status"]["plural"],
+        area_label=sector["area"]["label"],
+        focus_areas=list(sector["examples"]["focus_areas"]),
+        focus_areas_name=sector["examples"]["focus_areas_name"],
+        main_issue=sector["examples"]["main_issue"],
+        example_statuses=list(sector["examples"]["example_statuses"]),
+        example_statuses_name=sector["examples"]["example_statuses_name"],
+        not_a_status=list(rel["not_a_status"]),
+        blank_markers=list(p["messy_export"]["blank_markers"]),
+        date_formats=list(p["messy_export"]["date_formats"]),
+        number_words={word: str(n) for n, word in p["messy_export"]["number_words"].items()},
+        area_variants=_variants(p["boroughs"]),
+        nationality_variants=_variants(p["nationalities"]),
+        nationality_groups={n["label"]: n["group"] for n in p["nationalities"]},
+        release_regions={b["label"]: merge.get(b["sub_region"], b["sub_region"]) for b in p["boroughs"]},
+        release_age_bins=[b["min"] - 1 for b in bands] + [bands[-1]["max"]],
+        release_age_labels=[b["label"] for b in bands],
+        keep_genders=list(rel["keep_genders"]),
+        other_gender_label=rel["other_gender_label"],
+    )
+
+
+def course_sector() -> CourseSector:
+    """The active sector profile's words and examples, for lessons and exercises.
+
+    >>> sector = course_sector()
+    >>> sector.status_column in load_dataset("clients").columns
+    True
+    """
+    return _course_sector(active_profile_path())

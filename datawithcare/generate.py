@@ -82,7 +82,8 @@ def generate_tables(
     """Make every course table in memory and return them by name.
 
     ``seed`` None uses the profile's ``default_seed``; ``profile`` is a
-    loaded profile, a path to a YAML file, or None for the course's own.
+    loaded profile, a shipped profile's name, a path to a YAML file, or
+    None for the active profile (``datawithcare/course.yaml``).
     ``scale`` multiplies the number of clients (1 gives about 2,000).
     ``progress``, if given, is called with the name of each table as it
     is finished.
@@ -182,7 +183,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Make the Data with Care synthetic datasets from a sector profile and a seed.",
     )
     parser.add_argument(
-        "--profile", default=None, help=f"sector profile YAML (default: {DEFAULT_PROFILE.name})"
+        "--profile",
+        default=None,
+        help="a shipped profile's name (such as homelessness-greater-manchester) or a YAML file "
+        "(default: the profile named in datawithcare/course.yaml)",
     )
     parser.add_argument(
         "--seed",

@@ -5,7 +5,9 @@ real person. So every identifier in the course comes from a range that
 is kept for fiction or can never be issued:
 
 * phones from Ofcom's drama ranges: 07700 900000-900999 (mobile),
-  020 7946 0000-0999 (London) and 01632 960000-960999 (no area);
+  01632 960000-960999 (no area), and a range of 1,000 numbers in each
+  of twelve big cities, such as 020 7946 0000-0999 (London) and
+  0161 496 0000-0999 (Manchester);
 * e-mail addresses on names reserved by RFC 2606 (example.org, .com,
   .net, and the .example, .test, .invalid and .localhost endings);
 * NHS numbers whose check digit is wrong, so they cannot be real;
@@ -22,16 +24,33 @@ import re
 __all__ = [
     "find_unsafe_identifiers",
     "is_safe_email",
+    "phone_range_is_safe",
     "is_safe_phone",
     "ni_number_could_be_valid",
     "nhs_number_is_valid",
 ]
 
 #: Ofcom ranges for drama, as (first, last) national numbers without spaces.
+#: Source: Ofcom, "TV and radio drama telephone numbers"
+#: (https://www.ofcom.org.uk/phones-and-broadband/phone-numbers/numbers-for-drama).
+#: The Northern Ireland range is left out: sources disagree about it.
 SAFE_PHONE_RANGES = (
-    ("07700900000", "07700900999"),
-    ("02079460000", "02079460999"),
-    ("01632960000", "01632960999"),
+    ("07700900000", "07700900999"),  # mobile
+    ("01632960000", "01632960999"),  # no real area
+    ("02079460000", "02079460999"),  # London
+    ("01134960000", "01134960999"),  # Leeds
+    ("01144960000", "01144960999"),  # Sheffield
+    ("01154960000", "01154960999"),  # Nottingham
+    ("01164960000", "01164960999"),  # Leicester
+    ("01174960000", "01174960999"),  # Bristol
+    ("01184960000", "01184960999"),  # Reading
+    ("01214960000", "01214960999"),  # Birmingham
+    ("01314960000", "01314960999"),  # Edinburgh
+    ("01414960000", "01414960999"),  # Glasgow
+    ("01514960000", "01514960999"),  # Liverpool
+    ("01614960000", "01614960999"),  # Manchester
+    ("01914980000", "01914980999"),  # Tyneside, Durham and Sunderland
+    ("02920180000", "02920180999"),  # Cardiff
 )
 #: Domains reserved by RFC 2606: the domain itself or anything under it.
 RESERVED_DOMAINS = ("example.org", "example.com", "example.net")
@@ -75,6 +94,24 @@ def is_safe_phone(text: str) -> bool:
     if national is None or len(national) != 11:
         return False
     return any(low <= national <= high for low, high in SAFE_PHONE_RANGES)
+
+
+def phone_range_is_safe(prefix: str, digits: int) -> bool:
+    """True if every number ``prefix`` followed by ``digits`` more digits is in a drama range.
+
+    This is how the generator checks a profile's ``phone_ranges`` before it
+    makes a single number.
+
+    >>> phone_range_is_safe("0161 496 0", 3)
+    True
+    >>> phone_range_is_safe("0161 496 1", 3)
+    False
+    """
+    start = _digits(prefix)
+    if not isinstance(digits, int) or digits < 0 or len(start) + digits != 11:
+        return False
+    low, high = start + "0" * digits, start + "9" * digits
+    return any(first <= low and high <= last for first, last in SAFE_PHONE_RANGES)
 
 
 def is_safe_email(text: str) -> bool:

@@ -27,8 +27,10 @@ def data_dir() -> Path:
     This is ``datasets/`` in the course folder, unless the environment
     variable ``DATAWITHCARE_DATA_DIR`` names another folder. Where the
     package was installed without the course folder (for example on
-    Colab), the datasets are made once from their seed into a cache
-    folder: they are the same, byte for byte, as the shipped files.
+    Colab), or the shipped data were made from another sector profile
+    than the active one, the active profile's datasets are made once from
+    their seed into a cache folder: for the shipped profile they are the
+    same, byte for byte, as the shipped files.
     """
     override = os.environ.get(DATA_DIR_ENV, "").strip()
     if override:
@@ -40,20 +42,58 @@ def data_dir() -> Path:
             )
         return folder
     shipped = repo_root() / "datasets"
-    if shipped.is_dir():
+    if shipped.is_dir() and _made_from_active_profile(shipped):
         return shipped
     return _generated_data_dir()
 
 
+def _made_from_active_profile(folder: Path) -> bool:
+    """Whether the data in ``folder`` were made from the active sector profile."""
+    import json
+
+    from datawithcare.generator.profile import active_profile_path
+
+    try:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True  # not course data we can judge: use it, and let the loader say what is wrong
+    active = active_profile_path().stem
+    return package.get("sector_profile", active) == active  # older data name no profile: trust them
+
+
 def _generated_data_dir() -> Path:
-    """Make the default datasets into a cache folder (once) and return it."""
+    """Make the active profile's datasets into a cache folder (once) and return it.
+
+    This is what Colab uses (the package is installed without the data),
+    and what a session whose ``DATAWITHCARE_PROFILE`` differs from the
+    shipped data's profile uses. One folder per version and profile (and its text);
+    the files appear all at once, so two kernels never read half a folder.
+    """
+    import hashlib
+    import shutil
+    import tempfile
+
     from datawithcare import __version__
     from datawithcare.generate import generate_tables, write_tables
+    from datawithcare.generator.profile import active_profile_path, load_profile
 
+    path = active_profile_path()
+    # The profile's own text is part of the name: an edited profile never reads stale data.
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
     cache_home = Path(os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache")
-    folder = cache_home / "datawithcare" / f"datasets-{__version__}"
+    folder = cache_home / "datawithcare" / f"datasets-{__version__}-{path.stem}-{digest}"
     if not (folder / "datapackage.json").exists():
-        write_tables(generate_tables(), folder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        profile = load_profile(path)
+        work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        try:
+            write_tables(generate_tables(profile=profile), work, profile)
+            try:
+                work.rename(folder)
+            except OSError:
+                pass  # another kernel finished first: use its folder
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     return folder
 
 

@@ -7,6 +7,7 @@ the messy export's defects and answer key, and the linkage demonstration.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -17,7 +18,13 @@ import yaml
 
 from datawithcare.datasets import load_dataset
 from datawithcare.generate import generate_tables, main, to_csv_text, write_tables
-from datawithcare.generator.profile import DEFAULT_PROFILE, ProfileError, load_profile
+from datawithcare.generator.profile import (
+    DEFAULT_PROFILE,
+    ProfileError,
+    load_profile,
+    resolve_profile,
+    shipped_profiles,
+)
 from datawithcare.generator.schema import TABLE_NAMES, table_schemas
 from datawithcare.identifiers import (
     find_unsafe_identifiers,
@@ -31,58 +38,6 @@ from datawithcare.paths import repo_root
 
 DATASETS = repo_root() / "datasets"
 PACKAGE = repo_root() / "datawithcare"
-
-# The ONS (GSS) codes of the London boroughs, written out here so that the
-# test checks the profile against an independent list.
-ONS_BOROUGH_CODES = {
-    "City of London": "E09000001",
-    "Barking and Dagenham": "E09000002",
-    "Barnet": "E09000003",
-    "Bexley": "E09000004",
-    "Brent": "E09000005",
-    "Bromley": "E09000006",
-    "Camden": "E09000007",
-    "Croydon": "E09000008",
-    "Ealing": "E09000009",
-    "Enfield": "E09000010",
-    "Greenwich": "E09000011",
-    "Hackney": "E09000012",
-    "Hammersmith and Fulham": "E09000013",
-    "Haringey": "E09000014",
-    "Harrow": "E09000015",
-    "Havering": "E09000016",
-    "Hillingdon": "E09000017",
-    "Hounslow": "E09000018",
-    "Islington": "E09000019",
-    "Kensington and Chelsea": "E09000020",
-    "Kingston upon Thames": "E09000021",
-    "Lambeth": "E09000022",
-    "Lewisham": "E09000023",
-    "Merton": "E09000024",
-    "Newham": "E09000025",
-    "Redbridge": "E09000026",
-    "Richmond upon Thames": "E09000027",
-    "Southwark": "E09000028",
-    "Sutton": "E09000029",
-    "Tower Hamlets": "E09000030",
-    "Waltham Forest": "E09000031",
-    "Wandsworth": "E09000032",
-    "Westminster": "E09000033",
-}
-
-STATUSES = [
-    "Asylum seeker awaiting decision",
-    "Refugee status",
-    "Humanitarian protection",
-    "Ukraine scheme",
-    "Afghan scheme",
-    "BN(O) visa",
-    "EU Settlement Scheme",
-    "No recourse to public funds",
-    "Undocumented",
-    "British citizen",
-    "Prefer not to say",
-]
 
 CONTRACT_COLUMNS = {
     "clients": [
@@ -162,9 +117,12 @@ def test_shipped_folder_is_small_and_utf8():
         assert "\r\n" not in text
 
 
-def test_every_table_has_the_contract_columns(t):
+def test_every_table_has_the_contract_columns(t, profile):
+    # The sector's own column takes the name its profile gives it.
+    column = profile["sector"]["status"]["column"]
     for name, columns in CONTRACT_COLUMNS.items():
-        assert list(t[name].columns) == columns, name
+        expected = [column if c == "immigration_status" else c for c in columns]
+        assert list(t[name].columns) == expected, name
 
 
 def test_every_table_has_a_datasheet():
@@ -215,12 +173,15 @@ def test_the_scan_would_catch_an_unsafe_value_in_a_shipped_file():
     assert find_unsafe_identifiers(planted)
 
 
-def test_client_identifiers_follow_the_safe_rules(t):
+def test_client_identifiers_follow_the_safe_rules(t, profile):
     clients = t["clients"]
     phones = clients["phone"].dropna()
-    assert len(phones) > 0.9 * len(clients)
+    assert len(phones) > (0.95 - profile["missing"]["phone"]) * len(clients)
     assert phones.map(is_safe_phone).all()
-    assert phones.str.fullmatch(r"07700 900\d{3}|020 7946 0\d{3}").all()
+    ranges = "|".join(
+        re.escape(r["prefix"]) + rf"\d{{{r['digits']}}}" for r in profile["identifiers"]["phone_ranges"]
+    )
+    assert phones.str.fullmatch(ranges).all()
     emails = clients["email"].dropna()
     assert len(emails) > 0 and emails.map(is_safe_email).all()
     nhs = clients["nhs_number"].dropna()
@@ -248,29 +209,117 @@ def test_names_come_from_the_profile_pools(t, profile):
 # -- realism and the contract ------------------------------------------------------
 
 
-def test_borough_codes_are_the_ons_codes(t, profile):
-    assert {b["label"]: b["code"] for b in profile["boroughs"]} == ONS_BOROUGH_CODES
-    pairs = t["clients"][["borough", "borough_code"]].astype(str).drop_duplicates()
-    assert all(ONS_BOROUGH_CODES[b] == c for b, c in pairs.itertuples(index=False))
-
-
-def test_categories_are_the_contract_ones(t):
+def test_categories_are_the_contract_ones(t, profile):
     clients = t["clients"]
-    assert list(clients["immigration_status"].cat.categories) == STATUSES
-    assert set(clients["immigration_status"]) == set(STATUSES)
+    statuses = [s["label"] for s in profile["statuses"]]
+    column = profile["sector"]["status"]["column"]
+    assert list(clients[column].cat.categories) == statuses
+    assert set(clients[column]) == set(statuses)
     assert list(clients["gender"].cat.categories) == ["Woman", "Man", "Non-binary", "Prefer not to say"]
     assert set(t["cases"]["issue_area"].cat.categories) == {
-        "Asylum support", "Immigration advice", "Housing", "Welfare benefits", "Employment", "Health access",
-        "Destitution",
+        a["label"] for a in profile["cases"]["issue_areas"]
+    }
+    assert {a["label"] for a in profile["attendance"]["activities"]} == set(t["attendance"]["activity"])
+
+
+# -- every shipped sector: realism the profile declares ---------------------------------
+
+SECTORS = shipped_profiles()
+
+
+@functools.cache
+def sector_tables(name: str) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """A shipped profile and the tables its default seed makes (once per test session)."""
+    profile = load_profile(name)
+    return profile, generate_tables(profile=profile)
+
+
+def test_the_course_ships_a_second_sector():
+    assert {"refugee-london", "homelessness-greater-manchester"} <= set(SECTORS)
+    assert not any(name.endswith("-official") for name in SECTORS)
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_area_codes_are_the_ons_codes_the_profile_expects(name):
+    profile, tables = sector_tables(name)
+    pattern = re.compile(profile["sector"]["expectations"]["area_code_pattern"])
+    codes = {b["label"]: b["code"] for b in profile["boroughs"]}
+    assert len(set(codes.values())) == len(codes), "two areas share a code"
+    assert all(pattern.fullmatch(code) for code in codes.values())
+    pairs = tables["clients"][["borough", "borough_code"]].astype(str).drop_duplicates()
+    assert all(codes[b] == c for b, c in pairs.itertuples(index=False))
+    assert set(pairs["borough"]) == set(codes), "every area has someone living in it"
+
+
+def test_the_greater_manchester_codes_are_the_ons_ones():
+    # Written out here from the ONS register, so a typo in the profile cannot pass unseen.
+    ons = {
+        "Bolton": "E08000001", "Bury": "E08000002", "Manchester": "E08000003", "Oldham": "E08000004",
+        "Rochdale": "E08000005", "Salford": "E08000006", "Stockport": "E08000007", "Tameside": "E08000008",
+        "Trafford": "E08000009", "Wigan": "E08000010",
     }  # fmt: skip
-    assert {
-        "ESOL Entry 1",
-        "ESOL Entry 2",
-        "ESOL Entry 3",
-        "Women's group",
-        "Youth club",
-        "Advice drop-in",
-    } == set(t["attendance"]["activity"])
+    profile = load_profile("homelessness-greater-manchester")
+    assert {b["label"]: b["code"] for b in profile["boroughs"]} == ons
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_categories_come_from_the_profile(name):
+    profile, tables = sector_tables(name)
+    column = profile["sector"]["status"]["column"]
+    clients = tables["clients"]
+    statuses = [s["label"] for s in profile["statuses"]]
+    assert list(clients[column].cat.categories) == statuses
+    assert set(clients[column]) == set(statuses), "every status occurs"
+    for table in ("careless_release", "safe_release"):
+        assert column in tables[table].columns
+    if column != "immigration_status":
+        assert not any("immigration_status" in frame.columns for frame in tables.values())
+    assert set(tables["cases"]["issue_area"]) == {a["label"] for a in profile["cases"]["issue_areas"]}
+    examples = profile["sector"]["examples"]
+    assert set(examples["focus_areas"]) <= set(clients["borough"])
+    assert set(examples["example_statuses"]) <= set(clients[column])
+    assert (tables["cases"]["issue_area"] == examples["main_issue"]).any()
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_nationality_mix_meets_the_profile_expectations(name):
+    profile, tables = sector_tables(name)
+    expect = profile["sector"]["expectations"]
+    share = tables["clients"]["nationality"].value_counts(normalize=True)
+    top = list(share.index[: len(expect["common_nationalities"]) + 3])
+    for nat in expect["common_nationalities"]:
+        assert share[nat] > 0.04, nat
+        assert nat in top, nat
+    for pair in expect.get("more_common") or []:
+        assert share[pair["label"]] > share[pair["than"]], pair
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_each_status_is_most_common_where_the_profile_says(name):
+    profile, tables = sector_tables(name)
+    clients = tables["clients"]
+    column = profile["sector"]["status"]["column"]
+    for status, nationality in (profile["sector"]["expectations"].get("status_most_common_in") or {}).items():
+        counts = clients.loc[clients[column] == status, "nationality"].value_counts()
+        assert counts.index[0] == nationality, (status, counts.head(3).to_dict())
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_every_sector_makes_safe_identifiers(name):
+    profile, tables = sector_tables(name)
+    for table, frame in tables.items():
+        assert not find_unsafe_identifiers(to_csv_text(frame)), table
+    phones = tables["clients"]["phone"].dropna()
+    assert phones.map(is_safe_phone).all()
+    prefixes = [r["prefix"] for r in profile["identifiers"]["phone_ranges"]]
+    for prefix in prefixes:
+        assert phones.str.startswith(prefix).any(), f"no phone from the range {prefix}"
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_every_sector_keeps_the_linkage_promise(name):
+    profile, tables = sector_tables(name)
+    check_linkage(tables, profile)
 
 
 def test_clients_are_consistent(t):
@@ -298,14 +347,6 @@ def test_clients_are_consistent(t):
         assert c[column].notna().all(), column
 
 
-def test_nationality_mix_follows_the_published_order(t):
-    share = t["clients"]["nationality"].value_counts(normalize=True)
-    # Afghanistan, Pakistan and Syria are all among the top asylum nationalities.
-    for nat in ("Afghanistan", "Pakistan", "Syria", "Iran", "Eritrea"):
-        assert share[nat] > 0.04, nat
-    assert share["Afghanistan"] > share["Poland"]
-
-
 def test_cases_link_to_clients_and_have_sensible_dates(t):
     cases, clients = t["cases"], t["clients"].set_index("client_id")
     assert 3500 <= len(cases) <= 4500
@@ -322,14 +363,16 @@ def test_cases_link_to_clients_and_have_sensible_dates(t):
     assert cases["caseworker"].astype(str).str.fullmatch(r"CW\d{2}").all()
 
 
-def test_cases_have_a_seasonal_pattern(t):
+def test_cases_have_a_seasonal_pattern(t, profile):
     cases = t["cases"]
     # Within each full year, winter months are busier than the summer ones.
     year = cases[cases["opened_on"].dt.year == 2024]
     by_month = year["opened_on"].dt.month.value_counts()
     assert by_month[[1, 2, 11, 12]].mean() > by_month[[6, 7, 8]].mean()
     registrations = t["clients"]["registered_on"]
-    assert (registrations.dt.day_of_week == 6).sum() == 0  # closed on Sundays
+    for day, weight in enumerate(profile["seasonality"]["open_by_weekday"]):
+        if weight == 0:
+            assert (registrations.dt.day_of_week == day).sum() == 0  # closed that day
 
 
 def test_attendance_register(t):
@@ -382,7 +425,8 @@ def test_maturity_cohort(t):
 # -- messy export and answer key ----------------------------------------------------
 
 
-BLANKS = {"", "N/A", "n/a", "-", "unknown"}
+#: What the messy export writes for "no answer": the active profile's markers.
+BLANKS = set(load_profile()["messy_export"]["blank_markers"])
 DATE_SHAPES = {
     "dd/mm/yyyy": r"\d{2}/\d{2}/\d{4}",
     "yyyy-mm-dd": r"\d{4}-\d{2}-\d{2}",
@@ -423,7 +467,7 @@ def test_messy_export_has_every_documented_defect(t, profile):
     assert dup.groupby(refs[dup.index])["Full Name"].nunique().min() == 2
     # Blanks, N/A and dashes.
     stacked = raw[["DOB", "Nationality", "Borough", "Phone", "Household Size", "Interpreter?"]].stack()
-    for marker in ("", "N/A", "-"):
+    for marker in profile["messy_export"]["blank_markers"][:3]:
         assert (stacked == marker).any(), marker
     # Stray spaces and mixed case.
     text_cols = raw[["Full Name", "Nationality", "Borough", "Client Ref"]].stack()
@@ -496,6 +540,7 @@ def reidentify(careless: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_linkage(tables: dict[str, pd.DataFrame], profile: dict) -> None:
+    status = profile["sector"]["status"]["column"]
     careless, outside, safe, clients = (
         tables["careless_release"],
         tables["outside_source"],
@@ -511,7 +556,7 @@ def check_linkage(tables: dict[str, pd.DataFrame], profile: dict) -> None:
     truth = found.merge(clients, on=["name", *QI], how="left", suffixes=("", "_true"))
     assert len(truth) == len(found), "each person named in the newsletter is exactly one client"
     assert truth["client_id"].notna().all()
-    assert (truth["immigration_status"].astype(str) == truth["immigration_status_true"].astype(str)).all()
+    assert (truth[status].astype(str) == truth[f"{status}_true"].astype(str)).all()
     assert (truth["arrival_year"] == truth["arrival_date"].dt.year).all()
 
     # The safe release: k >= 5 on its quasi-identifiers, computed with plain pandas.
@@ -521,9 +566,9 @@ def check_linkage(tables: dict[str, pd.DataFrame], profile: dict) -> None:
     # ... and it does not give a status away: in every group, at least l different real
     # statuses ("Prefer not to say" is not one), and no status above max_share of those who gave one.
     limits = profile["releases"]
-    real = safe[~safe["immigration_status"].astype(str).isin(limits["not_a_status"])]
+    real = safe[~safe[status].astype(str).isin(limits["not_a_status"])]
     assert "Prefer not to say" in limits["not_a_status"]
-    per_group = real.groupby(SAFE_QI, observed=True)["immigration_status"]
+    per_group = real.groupby(SAFE_QI, observed=True)[status]
     distinct = per_group.nunique().reindex(sizes.index, fill_value=0)
     assert distinct.min() >= limits["l"] >= 2, "a group of the safe release shares one status"
     largest = per_group.agg(lambda s: s.value_counts().max() / len(s))
@@ -654,6 +699,8 @@ def test_a_fork_changes_the_profile_not_the_code(tmp_path):
     def rename(d):
         d["organisation"]["name"] = "Northside Housing Network"
         d["nationalities"][0]["label"] = "Atlantis"
+        d["sector"]["expectations"]["common_nationalities"] = ["Atlantis"]
+        d["sector"]["expectations"]["more_common"] = []
         d["sizes"]["clients"] = 300
 
     tables = generate_tables(seed=5, profile=write_profile(tmp_path, rename))
@@ -916,3 +963,194 @@ def test_no_pile_up_of_cases_at_the_end_of_the_period(seed):
     last = per_month[pd.Period("2025-12", "M")]
     rest_of_2025 = per_month[[pd.Period(f"2025-{m:02d}", "M") for m in range(1, 12)]]
     assert last < 1.5 * rest_of_2025.mean()
+
+
+# -- one active profile (issue 15) --------------------------------------------------------
+
+HOMELESSNESS = "homelessness-greater-manchester"
+
+
+def test_the_course_setting_names_the_shipped_data_profile(monkeypatch):
+    monkeypatch.delenv("DATAWITHCARE_PROFILE", raising=False)
+    import json
+
+    from datawithcare.generator.profile import active_profile_path
+
+    package = json.loads((DATASETS / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["sector_profile"] == active_profile_path().stem, (
+        "run `make data` after changing the profile"
+    )
+    assert load_profile()["_source"] == str(active_profile_path())
+
+
+def test_the_environment_variable_chooses_the_profile(monkeypatch):
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", HOMELESSNESS)
+    assert load_profile()["organisation"]["city"] == "Greater Manchester"
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", "nowhere-at-all")
+    with pytest.raises(ProfileError, match="no profile called 'nowhere-at-all'.*DATAWITHCARE_PROFILE"):
+        load_profile()
+
+
+def test_a_bare_name_or_a_path_names_a_profile(tmp_path):
+    shipped = PACKAGE / "profiles" / f"{HOMELESSNESS}.yaml"
+    assert resolve_profile(HOMELESSNESS) == shipped
+    assert resolve_profile(f"{HOMELESSNESS}.yaml") == shipped
+    copy = tmp_path / "mine.yaml"
+    copy.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    assert resolve_profile(str(copy)) == copy
+    with pytest.raises(ProfileError, match="homelessness-greater-manchester, refugee-london"):
+        resolve_profile("homelessness")
+
+
+def test_cli_profile_by_name_as_the_guide_says(tmp_path, capsys):
+    # book/adapting/index.md: python -m datawithcare.generate --profile NAME --out FOLDER
+    assert main(["--profile", HOMELESSNESS, "--seed", "3", "--out", str(tmp_path), "--quiet"]) == 0
+    clients = pd.read_csv(tmp_path / "clients.csv")
+    assert "housing_situation" in clients.columns and "immigration_status" not in clients.columns
+    assert set(clients["borough_code"]) <= {f"E080000{i:02d}" for i in range(1, 11)}
+    import json
+
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["sector_profile"] == HOMELESSNESS
+    assert "Greater Manchester" in json.dumps(package)
+    assert "London" not in json.dumps(package["resources"][0])
+    assert main(["--profile", "no-such-sector", "--out", str(tmp_path)]) == 2
+    assert "no profile called 'no-such-sector'" in capsys.readouterr().err
+
+
+def test_make_data_follows_the_active_profile(tmp_path, monkeypatch):
+    # `make data` runs the command with no --profile.
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", HOMELESSNESS)
+    assert main(["--out", str(tmp_path), "--quiet"]) == 0
+    assert "Manchester" in set(pd.read_csv(tmp_path / "clients.csv")["borough"])
+
+
+def test_load_dataset_with_a_seed_uses_only_the_active_profiles_categories(monkeypatch):
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", HOMELESSNESS)
+    profile = load_profile()
+    clients = load_dataset("clients", seed=11)
+    assert list(clients["borough"].cat.categories) == [b["label"] for b in profile["boroughs"]]
+    assert len(clients["borough"].cat.categories) == 10, "no London borough mixed in"
+    assert list(clients["housing_situation"].cat.categories) == [s["label"] for s in profile["statuses"]]
+    monkeypatch.delenv("DATAWITHCARE_PROFILE")
+    assert "Newham" in set(load_dataset("clients", seed=11)["borough"])
+
+
+def test_shipped_data_of_another_profile_are_not_used(tmp_path, monkeypatch):
+    # The Colab cache, and a session whose profile differs from the shipped data's:
+    # the active profile's data are made once into the cache folder and loaded from there.
+    from datawithcare.paths import data_dir
+
+    monkeypatch.delenv("DATAWITHCARE_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", HOMELESSNESS)
+    folder = data_dir()
+    assert folder.is_relative_to(tmp_path) and HOMELESSNESS in folder.name
+    clients = load_dataset("clients")
+    assert "housing_situation" in clients.columns
+    assert (folder / "clients.csv").read_text(encoding="utf-8") == to_csv_text(
+        generate_tables(profile=HOMELESSNESS)["clients"]
+    )
+    monkeypatch.delenv("DATAWITHCARE_PROFILE")
+    assert data_dir() == DATASETS
+
+
+@pytest.mark.parametrize(
+    ("phones", "message"),
+    [
+        (
+            [{"prefix": "0161 496 1", "digits": 3, "weight": 1}],
+            r"phone_ranges\[0\].*not inside an Ofcom drama",
+        ),
+        ([{"prefix": "07911 123", "digits": 3, "weight": 1}], "could ring a real person"),
+    ],
+)
+def test_a_profile_phone_range_outside_the_drama_ranges_is_refused(tmp_path, phones, message):
+    def change(d):
+        d["identifiers"]["phone_ranges"] = phones
+
+    with pytest.raises(ProfileError, match=message):
+        load_profile(write_profile(tmp_path, change))
+
+
+def test_a_profile_with_manchesters_drama_range_is_accepted(tmp_path):
+    def change(d):
+        d["identifiers"]["phone_ranges"] = [{"prefix": "0161 496 0", "digits": 3, "weight": 1}]
+
+    tables = generate_tables(seed=1, profile=write_profile(tmp_path, change), scale=0.1)
+    assert tables["clients"]["phone"].dropna().str.startswith("0161 496 0").all()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["sector"]["examples"].update(focus_areas=["Atlantis"]), "sector.examples.focus_areas"),
+        (lambda d: d["sector"]["examples"].update(main_issue="Flying"), "sector.examples.main_issue"),
+        (lambda d: d["sector"]["status"].update(column="Immigration Status"), "sector.status.column"),
+        (lambda d: d["sector"]["expectations"].update(area_code_pattern="E08[0-9]{6}"), "boroughs.0..code"),
+        (lambda d: d["sector"].update(colour="blue"), "a key 'colour' under sector"),
+    ],
+)
+def test_sector_part_of_a_profile_is_checked(tmp_path, change, message):
+    with pytest.raises(ProfileError, match=message):
+        load_profile(write_profile(tmp_path, change))
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_course_sector_gives_lessons_the_active_profiles_words(name, monkeypatch):
+    from datawithcare import course_sector
+
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", name)
+    profile, tables = sector_tables(name)
+    sector = course_sector()
+    clients = tables["clients"]
+    assert sector.status_column in clients.columns
+    assert set(sector.focus_areas) <= set(clients["borough"])
+    assert set(sector.example_statuses) <= set(clients[sector.status_column])
+    labels = {b["label"] for b in profile["boroughs"]}
+    assert set(sector.area_variants.values()) <= labels
+    assert not set(sector.area_variants) & labels, "a variant is an official name"
+    # The messy export's spellings and blanks are the ones the lessons are given.
+    raw = tables["messy_export"]["Borough"].dropna().str.strip()
+    raw = raw[~raw.isin(sector.blank_markers)]
+    fixed = raw.replace(sector.area_variants).str.lower().map({b.lower(): b for b in labels})
+    assert fixed.notna().all(), sorted(set(raw[fixed.isna()]))
+    assert set(sector.release_regions.values()) == set(tables["safe_release"]["sub_region"].astype(str))
+
+
+def test_the_guides_one_setting_switches_the_course(tmp_path, monkeypatch):
+    # book/adapting/index.md tells a fork to change one line of datawithcare/course.yaml.
+    from datawithcare.generator import profile as profile_module
+
+    guide = (repo_root() / "book" / "adapting" / "index.md").read_text(encoding="utf-8")
+    line = f"profile: {HOMELESSNESS}"
+    assert f"`{line}`" in guide
+    settings = tmp_path / "course.yaml"
+    shipped = profile_module.COURSE_SETTINGS.read_text(encoding="utf-8")
+    assert "\nprofile: refugee-london\n" in shipped
+    settings.write_text(shipped.replace("profile: refugee-london", line), encoding="utf-8")
+    monkeypatch.setattr(profile_module, "COURSE_SETTINGS", settings)
+    monkeypatch.delenv("DATAWITHCARE_PROFILE", raising=False)
+    assert profile_module.active_profile_path().stem == HOMELESSNESS
+    assert main(["--out", str(tmp_path / "data"), "--quiet"]) == 0  # what `make data` runs
+    assert "housing_situation" in pd.read_csv(tmp_path / "data" / "clients.csv").columns
+
+
+def test_the_reference_pages_commands_work(tmp_path):
+    page = (repo_root() / "book" / "reference" / "datasets.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^python -m datawithcare\.generate (.+)$", page, re.M)
+    by_name = [c for c in commands if "--profile " + HOMELESSNESS in c]
+    assert by_name, "the page shows --profile with a shipped profile's name"
+    for command in by_name:
+        args = command.replace("my-data", str(tmp_path / "out")).split()
+        assert main([*args, "--quiet"]) == 0, command
+    assert (tmp_path / "out" / "clients.csv").exists()
+
+
+def test_an_old_profile_is_told_the_new_key_name(tmp_path):
+    def old(d):
+        d["immigration_statuses"] = d.pop("statuses")
+
+    with pytest.raises(ProfileError) as error:
+        load_profile(write_profile(tmp_path, old))
+    assert str(error.value) == "The profile key 'immigration_statuses' is now called 'statuses'. Rename it."

@@ -15,6 +15,7 @@ from datawithcare.identifiers import (
     is_safe_phone,
     nhs_number_is_valid,
     ni_number_could_be_valid,
+    phone_range_is_safe,
 )
 
 
@@ -42,6 +43,12 @@ def nhs_check(nine: str) -> int:
         "(020) 7946 0123",
         "+44 (0)20 7946 0500",
         "01632 960000",
+        "0161 496 0000",  # Manchester (issue 15: a fork in Greater Manchester uses it)
+        "0161 496 0999",
+        "+44 161 496 0123",
+        "0113 496 0500",  # Leeds
+        "0191 498 0001",  # Tyneside
+        "029 2018 0999",  # Cardiff
     ],
 )
 def test_drama_range_phones_are_safe(number):
@@ -56,7 +63,9 @@ def test_drama_range_phones_are_safe(number):
         "07911 123456",  # an ordinary mobile number
         "020 7946 1000",  # just above the London range
         "020 7123 4567",
-        "0161 496 0000",  # Manchester: not a drama range
+        "0161 496 1000",  # just above the Manchester range
+        "0161 495 9999",  # just below it
+        "0191 496 0000",  # Tyneside's range is 498, not 496
         "+44 7911 123456",
         "not a number",
         "",
@@ -64,6 +73,22 @@ def test_drama_range_phones_are_safe(number):
 )
 def test_phones_outside_the_ranges_are_not_safe(number):
     assert not is_safe_phone(number)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "digits", "safe"),
+    [
+        ("07700 900", 3, True),
+        ("020 7946 0", 3, True),
+        ("0161 496 0", 3, True),
+        ("0161 496 0", 2, False),  # too short to be a phone number
+        ("0161 496", 4, False),  # 0161 496 1000 and above are real numbers
+        ("07700 90", 4, False),
+        ("07911 123", 3, False),
+    ],
+)
+def test_a_profile_phone_range_must_lie_inside_a_drama_range(prefix, digits, safe):
+    assert phone_range_is_safe(prefix, digits) is safe
 
 
 def test_is_safe_phone_rejects_non_text():

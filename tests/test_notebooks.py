@@ -3,9 +3,13 @@
 1. On the shipped data, in the author environment. The executed notebook
    is shared with every other test of the session and with the book build
    (see ``conftest.py``): the alt-text and identifier checks read it.
-2. In the learner's Binder environment, on data made from another seed
-   (if the lesson's ``parameters`` cell names ``dataset_seed``), because a
-   lesson that only works on one seed teaches the seed.
+2. In the learner's Binder environment, on the course's second sector
+   (the ``homelessness-greater-manchester`` profile, chosen the way a fork
+   chooses it: the ``DATAWITHCARE_PROFILE`` setting) and on another seed (if
+   the lesson's ``parameters`` cell names ``dataset_seed``), because a lesson
+   that only works on one seed, or on one sector, teaches the seed or the
+   sector. Lessons without a seed load the second sector's data that the
+   package makes into its cache, as on Colab.
 
 Each run also runs the solutions hidden in the lesson's ``<details>``
 blocks, and fails if a cell tagged ``raises-exception`` does not raise.
@@ -18,6 +22,8 @@ from pathlib import Path
 import pytest
 from harness import (
     ALT_TEXT_MIN_WORDS,
+    RUNS,
+    NotebookFailed,
     charts_without_alt_text,
     execute_notebook,
     lessons,
@@ -48,18 +54,56 @@ def test_lesson_runs_on_the_shipped_data(path: Path, lesson_runs, record_propert
     _check_outputs(path.name, run.notebook)
 
 
+#: The profile of every lesson's second run: the course's second shipped sector.
+SECOND_SECTOR = "homelessness-greater-manchester"
+#: Lessons that do not run on the second sector yet, and what each needs (issue 15).
+#: Strict: once a lesson is fixed its run passes, the mark fails, and it must go.
+NOT_YET_ON_THE_SECOND_SECTOR = {
+    "06a-first-look": "the solution of Task 4 (cell 45) reads the column 'immigration_status' by name; "
+    "read course_sector().status_column instead",
+    "08a-aggregate-suppress-round": "cells 5 and 7 read the column 'immigration_status' by name; "
+    "read course_sector().status_column instead",
+    "08b-pseudonymise": "cells 5 and later read the column 'immigration_status' by name; "
+    "read course_sector().status_column instead",
+    "09b-official-statistics": "the official statistics (profiles/refugee-london-official.yaml) are London "
+    "asylum-support figures whatever the sector; the homelessness edition needs its own official profile",
+}
+SECOND_RUN = [
+    pytest.param(
+        path,
+        marks=pytest.mark.xfail(
+            reason=NOT_YET_ON_THE_SECOND_SECTOR[path.stem], strict=True, raises=NotebookFailed
+        ),
+    )
+    if path.stem in NOT_YET_ON_THE_SECOND_SECTOR
+    else path
+    for path in LESSONS
+]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
-def test_lesson_runs_in_the_binder_environment_on_another_seed(
-    path: Path, binder_kernel: str, record_property
+@pytest.mark.parametrize("path", SECOND_RUN, ids=lambda p: p.stem)
+def test_lesson_runs_in_the_binder_environment_on_the_second_sector_and_another_seed(
+    path: Path, binder_kernel: str, record_property, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The kernel inherits these: the profile setting a fork would change, and a cache
+    # folder for the second sector's data shared by the test session.
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", SECOND_SECTOR)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(RUNS.parent / "test-cache"))
+    monkeypatch.delenv("DATAWITHCARE_DATA_DIR", raising=False)
     params = second_run_params(path)
     run = execute_notebook(path, params=params, kernel_name=binder_kernel)
     record_property(
-        "notebook", f"{path.name} (Binder{', seed ' + str(params['dataset_seed']) if params else ''})"
+        "notebook",
+        f"{path.name} (Binder, {SECOND_SECTOR}{', seed ' + str(params['dataset_seed']) if params else ''})",
     )
     record_property("notebook_seconds", run.seconds)
     _check_outputs(path.name, run.notebook)
+
+
+def test_every_lesson_not_yet_on_the_second_sector_exists() -> None:
+    stems = {p.stem for p in LESSONS}
+    assert set(NOT_YET_ON_THE_SECOND_SECTOR) <= stems, set(NOT_YET_ON_THE_SECOND_SECTOR) - stems
 
 
 def test_there_are_lessons() -> None:

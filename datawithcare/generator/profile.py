@@ -11,6 +11,8 @@ mistake too (most often a misspelling), and is reported as one.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,8 +22,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic.functional_validators import AfterValidator, PlainValidator
 from pydantic_core import PydanticCustomError
 
-#: The profile the course ships with and `make data` uses.
-DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "profiles" / "refugee-london.yaml"
+from datawithcare.identifiers import phone_range_is_safe
+
+#: The folder of shipped sector profiles: ``--profile NAME`` looks for ``NAME.yaml`` here.
+PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
+#: The course's reference profile: every key a profile can have is in it.
+DEFAULT_PROFILE = PROFILES_DIR / "refugee-london.yaml"
+#: The one course setting that names the active profile (``profile: NAME``).
+COURSE_SETTINGS = Path(__file__).resolve().parent.parent / "course.yaml"
+#: Set this environment variable to use another profile for one session or one test run.
+PROFILE_ENV = "DATAWITHCARE_PROFILE"
 
 
 class ProfileError(ValueError):
@@ -180,6 +190,71 @@ class Organisation(Part):
     city: Text = None
 
 
+def _column_name(value: Any) -> Any:
+    if not isinstance(value, str) or not value.isidentifier() or not value.islower():
+        raise _expected(
+            "a column name in lower case, with underscores for spaces, such as 'housing_situation'"
+        )
+    return value
+
+
+class StatusColumn(Part):
+    """The sector's own sensitive column: immigration status, housing situation and so on."""
+
+    column: _kind(_column_name)
+    label: Text
+    plural: Text
+    description: Text
+
+
+class AreaWords(Part):
+    """How the data names the places people live (the ``boroughs`` of the profile)."""
+
+    label: Text
+    description: Text
+    code_description: Text
+    region_description: Text
+
+
+class Examples(Part):
+    """Values the lessons and exercises use as examples, so they suit every sector."""
+
+    focus_areas: NonEmpty(Text)
+    focus_areas_name: Text
+    main_issue: Text
+    example_statuses: NonEmpty(Text)
+    example_statuses_name: Text
+
+
+class MoreCommon(Part):
+    label: Text
+    than: Text
+
+
+class Expectations(Part):
+    """Realism the tests check on this sector's data (see tests/test_generate.py)."""
+
+    area_code_pattern: Text
+    common_nationalities: NonEmpty(Text)
+    more_common: list[MoreCommon] = None
+    status_most_common_in: dict[str, Text] = None
+
+
+class Source(Part):
+    title: Text
+    path: Text
+    statistic: Text
+
+
+class Sector(Part):
+    name: Text
+    status: StatusColumn
+    area: AreaWords
+    examples: Examples
+    expectations: Expectations
+    sources: NonEmpty(Source)
+
+
 class Period(Part):
     start: Date
     end: Date
@@ -279,7 +354,7 @@ class Seasonality(Part):
     open_by_weekday: _months(7, "Monday to Sunday") = None
 
 
-class ImmigrationStatus(Part):
+class Status(Part):
     label: Text
     arrival_median_days: Weight
     earliest_arrival: Date
@@ -457,6 +532,7 @@ class Profile(Part):
 
     profile_version: Whole(1) = None
     organisation: Organisation
+    sector: Sector
     default_seed: Whole(0)
     period: Period
     sizes: Sizes
@@ -470,7 +546,7 @@ class Profile(Part):
     interpreter: Interpreter
     english_as_other_language: Prob
     seasonality: Seasonality
-    immigration_statuses: Labelled(ImmigrationStatus)
+    statuses: Labelled(Status)
     nationalities: Labelled(Nationality)
     name_pools: Annotated[dict[str, NamePool], Field(min_length=1)]
     boroughs: Labelled(Borough)
@@ -486,11 +562,44 @@ class Profile(Part):
         """A label used in one part of the profile must be defined in another."""
         areas = [a.label for a in self.cases.issue_areas]
         genders = [g.label for g in self.genders]
-        statuses = [s.label for s in self.immigration_statuses]
-        checks = [
-            (f"immigration_statuses[{i}].issues", s.issues, areas)
-            for i, s in enumerate(self.immigration_statuses)
+        statuses = [s.label for s in self.statuses]
+        checks = [(f"statuses[{i}].issues", s.issues, areas) for i, s in enumerate(self.statuses)]
+        places = [b.label for b in self.boroughs]
+        nationalities = [n.label for n in self.nationalities]
+        examples, expect = self.sector.examples, self.sector.expectations
+        checks += [
+            ("sector.examples.focus_areas", examples.focus_areas, places),
+            ("sector.examples.main_issue", [examples.main_issue], areas),
+            ("sector.examples.example_statuses", examples.example_statuses, statuses),
+            ("sector.expectations.common_nationalities", expect.common_nationalities, nationalities),
+            (
+                "sector.expectations.more_common",
+                [x for pair in expect.more_common or [] for x in (pair.label, pair.than)],
+                nationalities,
+            ),
+            ("sector.expectations.status_most_common_in", list(expect.status_most_common_in or {}), statuses),
+            (
+                "sector.expectations.status_most_common_in",
+                list((expect.status_most_common_in or {}).values()),
+                nationalities,
+            ),
         ]
+        pattern = re.compile(expect.area_code_pattern)
+        for i, place in enumerate(self.boroughs):
+            if not pattern.fullmatch(place.code):
+                raise _says(
+                    f"boroughs[{i}].code",
+                    f"is {place.code!r}, which does not match sector.expectations.area_code_pattern "
+                    f"({expect.area_code_pattern})",
+                )
+        for i, phones in enumerate(self.identifiers.phone_ranges):
+            if not phone_range_is_safe(phones.prefix, phones.digits):
+                raise _says(
+                    f"identifiers.phone_ranges[{i}]",
+                    f"({phones.prefix!r} and {phones.digits} digits) is not inside an Ofcom drama range, "
+                    "so a made-up number could ring a real person. Choose a range from "
+                    "datawithcare/identifiers.py (SAFE_PHONE_RANGES)",
+                )
         for i, nat in enumerate(self.nationalities):
             here = f"nationalities[{i}]"
             if nat.name_pool not in self.name_pools:
@@ -529,15 +638,28 @@ def _shown(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
+#: Keys a profile used to have, and their names now (a fork's old profile gets told).
+RENAMED = {"immigration_statuses": "statuses"}
+
+
 def explain(error: ValidationError, limit: int = 10) -> str:
     """Turn pydantic's report into sentences a course author can act on, one per problem."""
     lines = []
-    for problem in error.errors(include_url=False):
+    problems = error.errors(include_url=False)
+    # An old key that was renamed is one problem, not two (the old key, and the new one missing).
+    renamed = {
+        RENAMED[p["loc"][0]] for p in problems if p["type"] == "extra_forbidden" and p["loc"][0] in RENAMED
+    }
+    for problem in problems:
         kind, ctx, loc = problem["type"], problem.get("ctx") or {}, tuple(problem["loc"])
+        if kind == "missing" and loc in {(new,) for new in renamed}:
+            continue
         where = ctx.get("where") or _place(loc + ((ctx["key"],) if "key" in ctx else ()))
         if kind == "missing":
             place = f"under {_place(loc[:-1])}" if len(loc) > 1 else "at the top level"
             lines.append(f"The profile has no key {loc[-1]!r} {place}. Add it (see refugee-london.yaml).")
+        elif kind == "extra_forbidden" and loc[-1] in RENAMED:
+            lines.append(f"The profile key {loc[-1]!r} is now called {RENAMED[loc[-1]]!r}. Rename it.")
         elif kind == "extra_forbidden":
             place = f"under {_place(loc[:-1])}" if len(loc) > 1 else "at the top level"
             lines.append(
@@ -572,16 +694,76 @@ def explain(error: ValidationError, limit: int = 10) -> str:
     )
 
 
+def shipped_profiles() -> list[str]:
+    """The names of the profiles in ``datawithcare/profiles/`` (the official-statistics file is not one)."""
+    return sorted(p.stem for p in PROFILES_DIR.glob("*.yaml") if not p.stem.endswith("-official"))
+
+
+def resolve_profile(name: str | Path) -> Path:
+    """The file a profile name or path means.
+
+    A path to a file is used as it is. A bare name such as
+    ``homelessness-greater-manchester`` (with or without ``.yaml``) means
+    that file in ``datawithcare/profiles/``.
+    """
+    text = str(name).strip()
+    if not text:
+        raise ProfileError(f"The profile name is empty. Give one of: {', '.join(shipped_profiles())}.")
+    path = Path(text).expanduser()
+    if path.is_file():
+        return path
+    bare = Path(text).name == text
+    if bare:
+        shipped = PROFILES_DIR / (text if text.endswith((".yaml", ".yml")) else f"{text}.yaml")
+        if shipped.is_file():
+            return shipped
+    if not bare:
+        raise ProfileError(f"There is no profile file at {path}. Give the path of a .yaml file.")
+    raise ProfileError(
+        f"There is no profile called {text!r}. Give the name of a shipped profile "
+        f"({', '.join(shipped_profiles())}) or the path of a .yaml file."
+    )
+
+
+def active_profile_setting() -> tuple[str, str]:
+    """The active profile's name or path, and where that setting came from.
+
+    The environment variable ``DATAWITHCARE_PROFILE`` wins, for one session
+    or one test run; otherwise the ``profile:`` line of ``datawithcare/course.yaml``.
+    """
+    override = os.environ.get(PROFILE_ENV, "").strip()
+    if override:
+        return override, f"the {PROFILE_ENV} environment variable"
+    where = "datawithcare/course.yaml"
+    try:
+        settings = yaml.safe_load(COURSE_SETTINGS.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ProfileError(f"Cannot read the course settings {where}: {error}") from None
+    name = settings.get("profile") if isinstance(settings, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        raise ProfileError(f"{where} should have a line such as 'profile: refugee-london'.")
+    return name.strip(), where
+
+
+def active_profile_path() -> Path:
+    """The file of the profile the course uses now (see :func:`active_profile_setting`)."""
+    name, where = active_profile_setting()
+    try:
+        return resolve_profile(name)
+    except ProfileError as error:
+        raise ProfileError(f"{error} (The name comes from {where}.)") from None
+
+
 def load_profile(path: str | Path | None = None) -> dict[str, Any]:
     """Read a sector profile and check it; return it as a dictionary.
 
-    ``path`` is a YAML file; ``None`` means the course's own profile
-    (``refugee-london.yaml``). A problem raises :class:`ProfileError`
+    ``path`` is a YAML file or the name of a shipped profile (such as
+    ``refugee-london``); ``None`` means the active profile (the
+    ``DATAWITHCARE_PROFILE`` environment variable, or else
+    ``datawithcare/course.yaml``). A problem raises :class:`ProfileError`
     with a message that names the key.
     """
-    path = DEFAULT_PROFILE if path is None else Path(path)
-    if not path.is_file():
-        raise ProfileError(f"There is no profile file at {path}. Give the path of a .yaml file.")
+    path = active_profile_path() if path is None else resolve_profile(path)
     try:
         profile = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -591,6 +773,11 @@ def load_profile(path: str | Path | None = None) -> dict[str, Any]:
     profile = check_profile(profile)
     profile["_source"] = str(path)
     return profile
+
+
+def profile_name(profile: dict[str, Any]) -> str:
+    """A loaded profile's name: its file name without ``.yaml``."""
+    return Path(profile.get("_source", "profile")).stem
 
 
 def check_profile(p: dict[str, Any]) -> dict[str, Any]:

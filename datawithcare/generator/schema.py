@@ -74,7 +74,9 @@ def table_schemas(profile: dict) -> dict[str, Table]:
     nationalities = _labels(profile["nationalities"])
     boroughs = _labels(profile["boroughs"])
     codes = tuple(b["code"] for b in profile["boroughs"])
-    statuses = _labels(profile["immigration_statuses"])
+    statuses = _labels(profile["statuses"])
+    sector = profile["sector"]
+    status, place = sector["status"], sector["area"]
     areas = _labels(profile["cases"]["issue_areas"])
     outcomes: list[str] = []
     for area in profile["cases"]["issue_areas"]:
@@ -110,8 +112,8 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                     "other_languages", S, "Other languages, separated by ';'. Empty if none.", required=False
                 ),
                 Field("needs_interpreter", B, "Whether the person asked for an interpreter."),
-                Field("borough", C, "London borough where the person lives.", boroughs),
-                Field("borough_code", C, "ONS (GSS) code of the borough.", codes),
+                Field("borough", C, place["description"], boroughs),
+                Field("borough_code", C, place["code_description"], codes),
                 Field(
                     "phone", S, "Phone number from a range kept for drama: it reaches nobody.", required=False
                 ),
@@ -128,7 +130,7 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                     "National Insurance number with the QQ prefix, which is never issued.",
                     required=False,
                 ),
-                Field("immigration_status", C, "Immigration status category.", statuses),
+                Field(status["column"], C, status["description"], statuses),
                 Field("arrival_date", D, "Date the person arrived in the UK."),
                 Field("registered_on", D, "Date the person registered with the charity."),
                 Field(
@@ -298,7 +300,10 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                 Field("borough", C, "Borough.", boroughs),
                 Field("arrival_year", I, "Year of arrival in the UK."),
                 Field(
-                    "immigration_status", C, "Immigration status category (the sensitive detail).", statuses
+                    status["column"],
+                    C,
+                    f"{status['description'].removesuffix('.')} (the sensitive detail).",
+                    statuses,
                 ),
             ),
         ),
@@ -319,13 +324,13 @@ def table_schemas(profile: dict) -> dict[str, Table]:
             "Safe release",
             f"The careless release generalised, with rare combinations removed, so that every combination "
             f"of the first five columns appears at least {rel['k']} times, has at least {rel['l']} different "
-            f"immigration statuses, and no status is more than {rel['max_share']:.0%} of the people in it "
-            "who gave one.",
+            f"{status['plural']}, and no single one is more than {rel['max_share']:.0%} of the people "
+            "in it who gave one.",
             (
                 Field("age_band", C, "Age band.", _labels(rel["age_bands"]), ordered=True),
                 Field("gender", C, "Gender, with small groups combined.", release_genders),
                 Field("nationality_group", C, "Region of nationality.", groups),
-                Field("sub_region", C, "Part of London: East London or the rest of London.", regions),
+                Field("sub_region", C, place["region_description"], regions),
                 Field(
                     "arrival_period",
                     C,
@@ -333,7 +338,7 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                     f"'{rel['merged_arrival_label']}'.",
                     (*_labels(rel["arrival_periods"]), rel["merged_arrival_label"]),
                 ),
-                Field("immigration_status", C, "Immigration status category.", statuses),
+                Field(status["column"], C, status["description"], statuses),
             ),
         ),
         Table(
@@ -418,10 +423,18 @@ def frictionless_package(profile: dict) -> dict[str, Any]:
     for resource in resources:
         for fk in resource["schema"].get("foreignKeys", []):
             fk["reference"]["resource"] = fk["reference"]["resource"].replace("_", "-")
+    from datawithcare.generator.profile import profile_name
+
     return {
         "profile": "tabular-data-package",
         "name": "data-with-care-course-datasets",
         "title": f"Synthetic course datasets for {profile['organisation']['name']} (an imagined charity)",
+        # Which sector profile made the files: the loader checks it against the active one.
+        "sector_profile": profile_name(profile),
+        "sources": [
+            {"title": source["title"], "path": source["path"], "description": source["statistic"]}
+            for source in profile["sector"]["sources"]
+        ],
         "description": (
             "Synthetic data for the Data with Care course. Every person is made up; every phone number, "
             "e-mail address and ID number is from a range that reaches nobody. See the datasheet beside each file."

@@ -398,7 +398,7 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     """One row per registered person."""
     period = profile["period"]
     start, end, ref = d64(period["start"]), d64(period["end"]), d64(period["age_reference_date"])
-    nats, statuses = profile["nationalities"], profile["immigration_statuses"]
+    nats, statuses = profile["nationalities"], profile["statuses"]
     genders = labels_of(profile["genders"])
 
     nat = choose(rng, n, [x["weight"] for x in nats])
@@ -552,7 +552,7 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
             "email": text_column(email, has_email),
             "nhs_number": text_column(nhs, has_nhs, full_width=True),
             "ni_number": text_column(ni, has_ni, full_width=True),
-            "immigration_status": categorical(status, labels_of(statuses)),
+            status_column(profile): categorical(status, labels_of(statuses)),
             "arrival_date": arrival,
             "registered_on": registered,
             "referral_source": categorical(referral, labels_of(profile["referral_sources"])),
@@ -564,6 +564,11 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
 
 
 # -- cases ---------------------------------------------------------------------
+
+
+def status_column(profile: dict) -> str:
+    """The name of the sector's own sensitive column (``immigration_status``, ``housing_situation``...)."""
+    return profile["sector"]["status"]["column"]
 
 
 def codes_of(series: pd.Series) -> np.ndarray:
@@ -609,10 +614,10 @@ def make_cases(profile: dict, rng: np.random.Generator, clients: pd.DataFrame) -
     first = np.where(closed_days, registered, first)
     opened = np.where(is_first, first, later)
 
-    statuses = profile["immigration_statuses"]
+    statuses = profile["statuses"]
     areas = cfg["issue_areas"]
     area_labels = labels_of(areas)
-    status = codes_of(clients["immigration_status"])[owner]
+    status = codes_of(clients[status_column(profile)])[owner]
     area = choose_given(rng, status, weight_matrix(statuses, "issues", area_labels))
     median = np.array([a["median_days_open"] for a in areas], dtype=float)[area]
     duration = np.floor(median * np.exp(0.8 * rng.standard_normal(len(owner)))).astype(np.int64)
@@ -756,13 +761,13 @@ def make_wellbeing(profile: dict, rng: np.random.Generator, clients: pd.DataFram
     gap = rng.integers(cfg["after_days"]["min"], cfg["after_days"]["max"] + 1, size=m)
     after_date = before_date + gap * DAY
 
-    shift = np.array([s["wellbeing_shift"] for s in profile["immigration_statuses"]])
-    status = codes_of(clients["immigration_status"])[surveyed]
+    shift = np.array([s["wellbeing_shift"] for s in profile["statuses"]])
+    status = codes_of(clients[status_column(profile)])[surveyed]
     person = shift[status] + cfg["sd_person"] * rng.standard_normal(m)
     change = cfg["mean_change"] + cfg["sd_change"] * rng.standard_normal(m)
 
     # Drop-out: more likely for people who start low or whose status is insecure.
-    dropout_shift = np.array([s["dropout_shift"] for s in profile["immigration_statuses"]])
+    dropout_shift = np.array([s["dropout_shift"] for s in profile["statuses"]])
     base = cfg["dropout_base"]
     log_odds = np.log(base / (1 - base)) - cfg["dropout_log_odds_per_point"] * person + dropout_shift[status]
     stays = rng.random(m) >= 1 / (1 + np.exp(-log_odds))
@@ -998,7 +1003,7 @@ def make_releases(
             "nationality": people["nationality"],
             "borough": people["borough"],
             "arrival_year": year_of(days_of(people["arrival_date"])),
-            "immigration_status": people["immigration_status"],
+            status_column(profile): people[status_column(profile)],
         }
     )
 
@@ -1052,7 +1057,7 @@ def unsafe_rows(profile: dict, release: pd.DataFrame, keys: list[str]) -> np.nda
     from datawithcare.privacy import attribute_disclosure
 
     rel = profile["releases"]
-    report = attribute_disclosure(release, keys, "immigration_status", not_values=rel["not_a_status"])
+    report = attribute_disclosure(release, keys, status_column(profile), not_values=rel["not_a_status"])
     bad = (
         (report["people"] < rel["k"])
         | (report["different_values"] < rel["l"])
@@ -1076,13 +1081,13 @@ def make_safe_release(profile: dict, careless: pd.DataFrame) -> pd.DataFrame:
     """
     rel = profile["releases"]
     safe = generalise(profile, careless)
-    safe["immigration_status"] = careless["immigration_status"].to_numpy()
+    safe[status_column(profile)] = careless[status_column(profile)].to_numpy()
     keys = ["age_band", "gender", "nationality_group", "sub_region", "arrival_period"]
     failing = unsafe_rows(profile, safe, keys)
     merge = pd.Series(failing).groupby([safe[c] for c in keys[:4]]).transform("any").to_numpy(dtype=bool)
     safe.loc[merge, "arrival_period"] = rel["merged_arrival_label"]
     safe = safe[~unsafe_rows(profile, safe, keys)]
-    return safe.sort_values(keys + ["immigration_status"], kind="stable").reset_index(drop=True)
+    return safe.sort_values(keys + [status_column(profile)], kind="stable").reset_index(drop=True)
 
 
 # -- maturity cohort -------------------------------------------------------------
