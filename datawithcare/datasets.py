@@ -177,6 +177,8 @@ class CourseSector:
     release_age_labels: list[str]
     keep_genders: list[str]
     other_gender_label: str
+    #: The phone ranges the data's numbers come from: prefix -> how many digits follow.
+    phone_ranges: dict[str, int]
 
 
 def _variants(items: list[dict[str, Any]]) -> dict[str, str]:
@@ -220,6 +222,7 @@ def _course_sector(profile_path: Path) -> CourseSector:
         release_age_labels=[b["label"] for b in bands],
         keep_genders=list(rel["keep_genders"]),
         other_gender_label=rel["other_gender_label"],
+        phone_ranges={r["prefix"]: r["digits"] for r in p["identifiers"]["phone_ranges"]},
     )
 
 
