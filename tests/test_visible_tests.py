@@ -60,9 +60,15 @@ def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+# Methods that only pick rows or change a type: seeing them shows no method.
+SELECTING = {"astype", "notna", "dropna", "copy", "reset_index"}
+
+
 def _methods(node: ast.AST) -> set[str]:
     return {
-        n.func.attr for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+        n.func.attr
+        for n in ast.walk(node)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr not in SELECTING
     }
 
 
