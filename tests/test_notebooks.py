@@ -65,8 +65,6 @@ NOT_YET_ON_THE_SECOND_SECTOR = {
     "read course_sector().status_column instead",
     "08b-pseudonymise": "cells 5 and later read the column 'immigration_status' by name; "
     "read course_sector().status_column instead",
-    "09b-official-statistics": "the official statistics (profiles/refugee-london-official.yaml) are London "
-    "asylum-support figures whatever the sector; the homelessness edition needs its own official profile",
 }
 SECOND_RUN = [
     pytest.param(
