@@ -139,9 +139,17 @@ def package_text(profile: dict) -> str:
     from datawithcare.official import frictionless_resources
 
     package = frictionless_package(profile)
-    # The official-statistics extracts for lesson 9b (datawithcare/official.py).
-    package["resources"] = [*package["resources"], *frictionless_resources()]
+    # The official-statistics extracts for lesson 9b (datawithcare/official.py), the sector's own.
+    package["resources"] = [*package["resources"], *frictionless_resources(_official_for(profile))]
     return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+
+
+def _official_for(profile: dict) -> dict:
+    """The official statistics that go with a sector profile (its ``-official.yaml`` file)."""
+    from datawithcare.official import load_official_profile, official_profile_path
+
+    source = profile.get("_source")
+    return load_official_profile(official_profile_path(source) if source else None)
 
 
 def prepare_folder(out: str | Path) -> Path:
@@ -170,9 +178,10 @@ def write_tables(tables: dict[str, pd.DataFrame], out: str | Path, profile: dict
         path = out / f"{name}.csv"
         path.write_text(to_csv_text(frame), encoding="utf-8", newline="")
         written.append(path)
-    written.extend(write_official(out))
+    profile = profile or load_profile()
+    written.extend(write_official(out, _official_for(profile)))
     path = out / "datapackage.json"
-    path.write_text(package_text(profile or load_profile()), encoding="utf-8", newline="")
+    path.write_text(package_text(profile), encoding="utf-8", newline="")
     written.append(path)
     return written
 

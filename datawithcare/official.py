@@ -1,8 +1,11 @@
 """Official statistics for lesson 9b: the shipped extracts and where they come from.
 
 The figures, their sources and the lesson's sector settings live in one
-YAML file, ``profiles/refugee-london-official.yaml``. This module turns
-that file into the files in ``datasets/``:
+YAML file per sector: ``profiles/<sector profile>-official.yaml``, beside
+the sector profile it belongs to (``refugee-london-official.yaml`` for
+the refugee profile, ``homelessness-greater-manchester-official.yaml``
+for the homelessness one). The active sector profile chooses it. This
+module turns that file into the files in the data folder:
 
 - one tidy CSV per extract (``official_*.csv``), the table a learner
   compares with the organisation's own data;
@@ -47,6 +50,7 @@ __all__ = [
     "load_official_profile",
     "main",
     "official_file_names",
+    "official_profile_path",
     "official_sources",
     "write_official",
     "write_xlsx",
@@ -78,9 +82,24 @@ class OfficialProfileError(ValueError):
     """The official-statistics file has a problem; the message says what to fix."""
 
 
+def official_profile_path(sector_profile: str | Path | None = None) -> Path:
+    """The official-statistics file of a sector profile (default: the active one).
+
+    A sector profile ``NAME.yaml`` has its official statistics in
+    ``NAME-official.yaml`` in the same folder. A profile without one (a
+    fork that has not written its own yet) gets the course's own file,
+    the refugee-London figures, so that the lesson still runs.
+    """
+    from datawithcare.generator.profile import active_profile_path, resolve_profile
+
+    sector = active_profile_path() if sector_profile is None else resolve_profile(sector_profile)
+    own = sector.with_name(f"{sector.stem}-official.yaml")
+    return own if own.is_file() else DEFAULT_OFFICIAL_PROFILE
+
+
 def load_official_profile(path: str | Path | None = None) -> dict[str, Any]:
-    """Read and check the official-statistics YAML file (default: the course's own)."""
-    path = Path(path) if path is not None else DEFAULT_OFFICIAL_PROFILE
+    """Read and check an official-statistics YAML file (default: the active sector's)."""
+    path = Path(path) if path is not None else official_profile_path()
     if not path.is_file():
         raise OfficialProfileError(f"There is no official-statistics file at {path}.")
     try:
@@ -113,26 +132,70 @@ def load_official_profile(path: str | Path | None = None) -> dict[str, Any]:
                 )
         names.add(label)
     comparison = data["comparison"]
-    for key in ("population_extract", "service_extract"):
+    for key in ("population_extract", "service_extract", "headline_extract"):
         if comparison.get(key) not in names:
             raise OfficialProfileError(
                 f"comparison.{key} names {comparison.get(key)!r}, which is not an extract."
             )
+    missing = [key for key in COMPARISON_KEYS if key not in comparison]
+    if missing:
+        raise OfficialProfileError(f"The comparison section of {path.name} has no {', '.join(missing)}.")
     return data
 
 
-@lru_cache(maxsize=1)
-def _default_profile() -> dict[str, Any]:
-    return load_official_profile()
+#: What the lesson and the exercise read from the comparison section.
+COMPARISON_KEYS = (
+    "organisation_table",
+    "area_column",
+    "date_column",
+    "people_label",
+    "areas",
+    "area_type",
+    "population_extract",
+    "population_column",
+    "service_extract",
+    "service_column",
+    "service_label",
+    "hidden_example_column",
+    "status_column",
+    "status_value",
+    "status_words",
+    "headline_extract",
+    "need_measure",
+    "need_words",
+    "context_measure",
+    "context_words",
+    "people_missed",
+)
+
+
+@lru_cache(maxsize=4)
+def _cached_profile(path: str) -> dict[str, Any]:
+    return load_official_profile(path)
 
 
 def _profile(profile: dict[str, Any] | None) -> dict[str, Any]:
-    return profile if profile is not None else _default_profile()
+    return profile if profile is not None else _cached_profile(str(official_profile_path()))
 
 
 def comparison_settings(profile: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the lesson's sector settings: areas, columns and extract names."""
-    return dict(_profile(profile)["comparison"])
+    """Return the lesson's sector settings: areas, columns, words and file names.
+
+    Besides the keys of the YAML's ``comparison`` section, it gives the
+    file names the lesson reads (``population_file``, ``service_file``,
+    ``published_file``, ``headline_file``) and the service table's count
+    columns in order (``count_columns``).
+    """
+    profile = _profile(profile)
+    settings = dict(profile["comparison"])
+    extracts = {extract["name"]: extract for extract in profile["extracts"]}
+    service = extracts[settings["service_extract"]]
+    settings["population_file"] = f"{settings['population_extract']}.csv"
+    settings["service_file"] = f"{settings['service_extract']}.csv"
+    settings["headline_file"] = f"{settings['headline_extract']}.csv"
+    settings["published_file"] = f"{_published_extract(profile)['as_published']['name']}.csv"
+    settings["count_columns"] = [field["name"] for field in service["fields"][2:]]
+    return settings
 
 
 def _number_or_missing(value: Any) -> Any:
@@ -366,7 +429,7 @@ def frictionless_resources(profile: dict[str, Any] | None = None) -> list[dict[s
             "path": f"{layout['name']}.csv",
             "title": layout["title"],
             "description": (
-                "A deliberately messy copy of the illustrative asylum-support table, laid out as a "
+                f"A deliberately messy copy of {layout['subject']}, laid out as a "
                 "published spreadsheet is: title rows, a header row, [c] and [x] markers, a total row "
                 "and notes. It has no header row a program can find on its own, so every column is "
                 "plain text, named column_1, column_2 and so on."
@@ -397,7 +460,9 @@ def main(argv: list[str] | None = None) -> int:
         description="Write the official-statistics extracts for lesson 9b from their YAML file.",
     )
     parser.add_argument(
-        "--profile", default=None, help="official-statistics YAML (default: the course's own)"
+        "--profile",
+        default=None,
+        help="official-statistics YAML (default: the one of the active sector profile)",
     )
     parser.add_argument("--out", default=None, help="folder to write the CSV files into")
     parser.add_argument(

@@ -76,10 +76,12 @@ def _generated_data_dir() -> Path:
     from datawithcare import __version__
     from datawithcare.generate import generate_tables, write_tables
     from datawithcare.generator.profile import active_profile_path, load_profile
+    from datawithcare.official import official_profile_path
 
     path = active_profile_path()
-    # The profile's own text is part of the name: an edited profile never reads stale data.
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    # The profile's own text (and its official statistics') is part of the name:
+    # an edited profile never reads stale data.
+    digest = hashlib.sha256(path.read_bytes() + official_profile_path(path).read_bytes()).hexdigest()[:10]
     cache_home = Path(os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache")
     folder = cache_home / "datawithcare" / f"datasets-{__version__}-{path.stem}-{digest}"
     if not (folder / "datapackage.json").exists():

@@ -127,21 +127,9 @@ def test_stale_student_copy_is_caught(tmp_path) -> None:  # noqa: ANN001
 
 #: The course's second shipped sector (issue 15): every model answer must pass on it too.
 SECOND_SECTOR = "homelessness-greater-manchester"
-#: Exercises whose model answer does not pass on the second sector yet, and why.
-#: Strict: once one passes, the mark fails, and it must go.
-NOT_YET_ON_THE_SECOND_SECTOR = {
-    "09b-official-statistics": "the official statistics (profiles/refugee-london-official.yaml) are London "
-    "figures whatever the sector, so no homelessness client lives in the census boroughs",
-}
-SECOND_RUN = [
-    pytest.param(name, marks=pytest.mark.xfail(reason=NOT_YET_ON_THE_SECOND_SECTOR[name], strict=True))
-    if name in NOT_YET_ON_THE_SECOND_SECTOR
-    else name
-    for name in NAMES
-]
 
 
-@pytest.mark.parametrize("name", SECOND_RUN)
+@pytest.mark.parametrize("name", NAMES)
 def test_model_answer_passes_every_check_on_the_second_sector(name: str, monkeypatch, tmp_path) -> None:  # noqa: ANN001
     """The solved source, run top to bottom with the second sector chosen as a fork chooses it.
 

@@ -23,7 +23,6 @@ import pytest
 from harness import (
     ALT_TEXT_MIN_WORDS,
     RUNS,
-    NotebookFailed,
     charts_without_alt_text,
     execute_notebook,
     lessons,
@@ -56,27 +55,10 @@ def test_lesson_runs_on_the_shipped_data(path: Path, lesson_runs, record_propert
 
 #: The profile of every lesson's second run: the course's second shipped sector.
 SECOND_SECTOR = "homelessness-greater-manchester"
-#: Lessons that do not run on the second sector yet, and what each needs (issue 15).
-#: Strict: once a lesson is fixed its run passes, the mark fails, and it must go.
-NOT_YET_ON_THE_SECOND_SECTOR = {
-    "09b-official-statistics": "the official statistics (profiles/refugee-london-official.yaml) are London "
-    "asylum-support figures whatever the sector; the homelessness edition needs its own official profile",
-}
-SECOND_RUN = [
-    pytest.param(
-        path,
-        marks=pytest.mark.xfail(
-            reason=NOT_YET_ON_THE_SECOND_SECTOR[path.stem], strict=True, raises=NotebookFailed
-        ),
-    )
-    if path.stem in NOT_YET_ON_THE_SECOND_SECTOR
-    else path
-    for path in LESSONS
-]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", SECOND_RUN, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_lesson_runs_in_the_binder_environment_on_the_second_sector_and_another_seed(
     path: Path, binder_kernel: str, record_property, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -93,11 +75,6 @@ def test_lesson_runs_in_the_binder_environment_on_the_second_sector_and_another_
     )
     record_property("notebook_seconds", run.seconds)
     _check_outputs(path.name, run.notebook)
-
-
-def test_every_lesson_not_yet_on_the_second_sector_exists() -> None:
-    stems = {p.stem for p in LESSONS}
-    assert set(NOT_YET_ON_THE_SECOND_SECTOR) <= stems, set(NOT_YET_ON_THE_SECOND_SECTOR) - stems
 
 
 def test_there_are_lessons() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from datawithcare.official import (
     load_official_profile,
     main,
     official_file_names,
+    official_profile_path,
     official_sources,
     official_texts,
     write_official,
@@ -264,3 +266,151 @@ def test_command_line(tmp_path, capsys):
 
 def test_texts_cover_every_file():
     assert sorted(official_texts()) == sorted(official_file_names())
+
+
+# -- every sector's official file obeys the same rules (issue 18, item 4) ----------
+
+PROFILES_DIR = repo_root() / "datawithcare" / "profiles"
+OFFICIAL_FILES = sorted(PROFILES_DIR.glob("*-official.yaml"))
+SECTORS = [path.name.removesuffix("-official.yaml") for path in OFFICIAL_FILES]
+
+
+def test_the_second_sector_has_its_own_official_file():
+    assert "homelessness-greater-manchester" in SECTORS and "refugee-london" in SECTORS
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_each_official_file_belongs_to_a_sector_profile_and_is_chosen_by_it(sector, monkeypatch):
+    assert (PROFILES_DIR / f"{sector}.yaml").is_file(), f"{sector}-official.yaml has no sector profile"
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", sector)
+    assert official_profile_path() == PROFILES_DIR / f"{sector}-official.yaml"
+    assert comparison_settings() == comparison_settings(
+        load_official_profile(PROFILES_DIR / f"{sector}-official.yaml")
+    )
+
+
+def test_a_fork_without_its_own_official_file_gets_the_course_file(tmp_path, monkeypatch):
+    fork = tmp_path / "my-sector.yaml"
+    fork.write_text((PROFILES_DIR / "refugee-london.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", str(fork))
+    assert official_profile_path() == DEFAULT_OFFICIAL_PROFILE
+    own = tmp_path / "my-sector-official.yaml"
+    own.write_text(DEFAULT_OFFICIAL_PROFILE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert official_profile_path() == own
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_every_published_figure_names_the_page_it_was_checked_against(sector):
+    profile = load_official_profile(PROFILES_DIR / f"{sector}-official.yaml")
+    frames = extract_frames(profile)
+    published = [e for e in profile["extracts"] if e["status"] == "published"]
+    assert published, f"{sector}: no published extract"
+    for extract in published:
+        frame, checked = frames[extract["name"]], extract["checked_against"]
+        assert extract["source_url"].startswith("https://"), f"{extract['name']}: source_url"
+        assert all(url.startswith(("https://", "http://")) for url in checked.values())
+        assert "made up" not in extract["publisher"].lower()
+        if "area_name" in frame.columns:
+            # Every area's figure, the total too, was checked against a named page.
+            assert set(frame["area_name"]) == set(checked), f"{extract['name']}: an area was not checked"
+        else:
+            # Each figure was checked against a named page, or names its own source page.
+            for _, row in frame.iterrows():
+                assert row["measure"] in checked or row["source_url"].startswith("https://"), (
+                    f"{extract['name']}: {row['measure']!r} has no page it was checked against"
+                )
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_every_illustrative_table_is_labelled_everywhere(sector, tmp_path):
+    profile = load_official_profile(PROFILES_DIR / f"{sector}-official.yaml")
+    illustrative = [e for e in profile["extracts"] if e["status"] == "illustrative"]
+    assert illustrative, f"{sector}: the lesson needs an illustrative table to clean"
+    for extract in illustrative:
+        assert "illustrative" in extract["name"]
+        assert extract["title"].startswith("ILLUSTRATIVE")
+        assert extract["publisher"].startswith("Made up")
+        assert "made up" in extract["changes"].lower()
+        assert extract["checked_against"] == {}, "a made-up figure cannot have been checked"
+        for field in extract["fields"][2:]:
+            assert field["description"].startswith("ILLUSTRATIVE"), field["name"]
+    grid = as_published_rows(profile)
+    assert "ILLUSTRATIVE" in grid[0][0] and "ILLUSTRATIVE" in grid[1][0]
+    written = write_official(tmp_path, profile)
+    for path in written:
+        if "illustrative" in path.name:
+            assert (pd.read_csv(path)["status"] == "illustrative").all()
+    messy = next(p for p in written if p.name == comparison_settings(profile)["published_file"])
+    text = messy.read_text(encoding="utf-8")
+    for problem in ("[c]", "[x]", "[note", " [r]", "total", "Notes"):
+        assert problem in text, f"{sector}: the messy copy has no {problem!r} to clean"
+    assert re.search(r'"\d{1,3},\d{3}', text), f"{sector}: the messy copy has no thousands comma to clean"
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_hidden_counts_stay_hidden_and_the_total_row_counts_them(sector):
+    profile = load_official_profile(PROFILES_DIR / f"{sector}-official.yaml")
+    settings = comparison_settings(profile)
+    extract = next(e for e in profile["extracts"] if e["name"] == settings["service_extract"])
+    for row in extract["rows"]:
+        parts, total = row[2:-1], row[-1]
+        if any(isinstance(p, str) for p in parts):
+            assert isinstance(total, str), f"{row[1]}: a hidden cell with a shown total can be worked back"
+        else:
+            assert sum(parts) == total, f"{row[1]}: the parts do not add up to the row's total"
+    tidy = extract_frames(profile)[settings["service_extract"]]
+    total_row = extract["as_published"]["total_row"]
+    for column, published in zip(settings["count_columns"], total_row, strict=True):
+        assert published >= tidy[column].sum(), f"{column}: the published total is below the visible rows"
+    # The lesson's example column really has hidden cells, so its sum falls short.
+    assert tidy[settings["hidden_example_column"]].isna().any()
+    assert (
+        tidy[settings["hidden_example_column"]].sum()
+        < total_row[settings["count_columns"].index(settings["hidden_example_column"])]
+    )
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_the_comparison_fits_the_sectors_own_data(sector, monkeypatch):
+    """What lesson 9b and exercise 9b do with the settings works on this sector's clients."""
+    from datawithcare import course_sector
+
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", sector)
+    settings = comparison_settings(load_official_profile(PROFILES_DIR / f"{sector}-official.yaml"))
+    frames = extract_frames(load_official_profile(PROFILES_DIR / f"{sector}-official.yaml"))
+    population = frames[settings["population_extract"]]
+    compared = population[population["area_type"] == settings["area_type"]]
+    assert sorted(compared["area_name"]) == sorted(settings["areas"]), "the areas are the census extract's"
+    assert (population["area_type"] != settings["area_type"]).sum() == 1, "one total row, told apart by type"
+    service = frames[settings["service_extract"]].set_index("area_name")
+    assert service.loc[settings["areas"], settings["service_column"]].notna().all(), (
+        "every compared area needs a shown total, or its rate is missing"
+    )
+    clients = load_dataset(settings["organisation_table"])
+    assert set(settings["areas"]) <= set(clients[settings["area_column"]].astype(str))
+    assert settings["status_column"] == course_sector().status_column
+    assert settings["status_value"] in set(clients[settings["status_column"]].astype(str))
+    assert settings["date_column"] in clients.columns
+    headlines = frames[settings["headline_extract"]]
+    assert {settings["need_measure"], settings["context_measure"]} <= set(headlines["measure"])
+
+
+def test_make_data_writes_the_active_sectors_extracts(tmp_path, monkeypatch):
+    """`python -m datawithcare.official --out` (as `make data` runs it) follows the active sector."""
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", "homelessness-greater-manchester")
+    assert main(["--out", str(tmp_path), "--xlsx", str(tmp_path / "t.xlsx")]) == 0
+    names = {p.name for p in tmp_path.glob("*.csv")}
+    assert "official_temporary_accommodation_as_published.csv" in names
+    assert not any("asylum" in name for name in names)
+    census = pd.read_csv(tmp_path / "official_census_population.csv")
+    assert census["area_code"].str.startswith(("E08", "E11")).all(), "Greater Manchester codes, not London's"
+
+
+def test_the_data_package_of_a_sector_describes_its_own_extracts():
+    from datawithcare.generate import package_text
+    from datawithcare.generator.profile import load_profile
+
+    package = json.loads(package_text(load_profile("homelessness-greater-manchester")))
+    paths = {resource["path"] for resource in package["resources"]}
+    assert "official_temporary_accommodation_illustrative.csv" in paths
+    assert not any("asylum" in path for path in paths)
