@@ -24,6 +24,7 @@ REWRITTEN = [
     "05-checking-incoming-data",
     "06a-first-look",
     "06b-selecting-and-filtering",
+    "06c-cleaning-messy-data",
     "06d-counting-and-grouping",
     "06e-joining-and-time",
     "07a-honest-charts",
