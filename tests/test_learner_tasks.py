@@ -25,6 +25,7 @@ REWRITTEN = [
     "06a-first-look",
     "06b-selecting-and-filtering",
     "06c-cleaning-messy-data",
+    "06c2-fixing-messy-data",
     "06d-counting-and-grouping",
     "06e-joining-and-time",
     "07a-honest-charts",
