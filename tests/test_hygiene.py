@@ -65,8 +65,9 @@ LESSONS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_lesson_has_the_course_shape(path: Path) -> None:
-    assert re.match(r"^\d\d[a-z]?-[a-z0-9-]+$", path.stem), (
-        f"{path.name}: name lessons NN-short-name.ipynb (NN = module), or NNa-… for several per module."
+    assert re.match(r"^\d\d([a-z]\d?)?-[a-z0-9-]+$", path.stem), (
+        f"{path.name}: name lessons NN-short-name.ipynb (NN = module), or NNa-… for several per module "
+        "(NNa2-… for the second part of lesson NNa)."
     )
     nb = read_notebook(path)
     cells = nb["cells"]

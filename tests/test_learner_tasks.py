@@ -23,11 +23,16 @@ REWRITTEN = [
     "00-jupyter-in-ten-minutes",
     "05-checking-incoming-data",
     "06a-first-look",
+    "06b-selecting-and-filtering",
+    "06c-cleaning-messy-data",
+    "06c2-fixing-messy-data",
+    "06d-counting-and-grouping",
     "06e-joining-and-time",
     "07a-honest-charts",
     "07b-charts-that-mislead",
     "08a-aggregate-suppress-round",
     "08b-pseudonymise",
+    "08c-k-anonymity-and-linkage",
     "09a-wellbeing-before-and-after",
 ]
 
