@@ -503,6 +503,10 @@ def test_the_static_book_zip_opens_at_index_and_loads_nothing_from_elsewhere(
         page.route(re.compile(r"^https?://"), lambda route: route.abort())
         for name in ("index.html", "book/trainers/when-things-fail.html", "notebooks/06a-first-look.html"):
             page.goto((site / name).as_uri(), wait_until="load")
+            if name == "index.html":
+                # The top page only sends the browser on to the book's first page.
+                page.wait_for_url(re.compile(r".*/book/index\.html$"), timeout=30_000)
+                page.wait_for_load_state("load")
             assert page.title(), name
         browser.close()
     assert asked and not [u for u in asked if not u.startswith(("file:", "data:", "blob:"))], asked
