@@ -32,7 +32,10 @@ def _need_tools() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: xdist may run another module's test between two of these,
+# and a module-scoped audit of every page would then run twice (seen: about
+# 1,000 s each in a clean-clone run).
+@pytest.fixture(scope="session")
 def browser() -> object:
     _need_tools()
     with sa.chromium() as b:
@@ -151,14 +154,14 @@ def test_menu_check_catches_a_dead_menu_button(browser: object, pages: Path) -> 
 # The built book, every page -------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def book(built_book: BuiltBook) -> BuiltBook:
     _need_tools()
     assert built_book.result.returncode == 0, "The book did not build; see test_book.py"
     return built_book
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def audits(browser: object, book: BuiltBook) -> dict[str, sa.PageAudit]:
     paths = sa.page_paths(book.html)
     with sa.serve(book.html) as server:
