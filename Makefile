@@ -14,15 +14,15 @@ WORKERS ?= auto
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-# Browser and hub tests also need Chromium and two Node packages:
-#   make setup-system   (as root: Debian's chromium, npm ci from package-lock.json)
+# Browser, hub and spreadsheet-formula tests also need Chromium, LibreOffice Calc and two Node packages:
+#   make setup-system   (as root: Debian's chromium and libreoffice-calc, npm ci from package-lock.json)
 
 .PHONY: help setup setup-system book test test-fast lab bench data screenshots exercises learner-bundle learner-branch offline-bundle static-book worksheets lock strip lint clean
 
 help:
 	@echo "make book       build the book (every notebook executed) into _build/html"
 	@echo "make test       run every test (notebooks, exercises, data, book, package)"
-	@echo "make setup-system  install Chromium (Debian) and the pinned Node tools the browser and hub tests use"
+	@echo "make setup-system  install Chromium and LibreOffice Calc (Debian) and the pinned Node tools the browser, hub and spreadsheet tests use"
 	@echo "make test-fast  every test except the slow ones (book build, Binder environment, wheel install)"
 	@echo "make lab        open JupyterLab on the course"
 	@echo "make bench      run the speed and size benchmarks; results go to _build/bench/"
