@@ -27,7 +27,7 @@ help:
 	@echo "make lab        open JupyterLab on the course"
 	@echo "make bench      run the speed and size benchmarks; results go to _build/bench/"
 	@echo "make data       regenerate the shipped datasets from their seed"
-	@echo "make screenshots  retake the screenshots: the spreadsheet companion in LibreOffice Calc, "How to use" in Chromium (make setup-system first)"
+	@echo "make screenshots  retake the screenshots: the spreadsheet companion in LibreOffice Calc, How to use in Chromium (make setup-system first)"
 	@echo "make exercises  regenerate the student copies of the exercises"
 	@echo "make learner-bundle  what learners get, no solutions, into _build/learner-bundle"
 	@echo "make learner-branch  commit the learner bundle to the 'learner' branch (then: git push origin learner)"
