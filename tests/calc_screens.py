@@ -96,6 +96,15 @@ def type_in(doc: object, sheet: object, cell: str, text: str) -> None:
     time.sleep(0.5)
 
 
+def check(sheet: object, cell: str, expected: object, what: str) -> None:
+    """Stop if what Calc worked out from a typed formula is not what the page says."""
+    got = sheet.getCellRangeByName(cell)
+    if got.Type.value == "FORMULA" and got.getError():
+        raise SystemExit(f"{what}: Calc shows an error (Err:{got.getError()}) in {cell}: {got.Formula}")
+    if round(got.Value) != expected:
+        raise SystemExit(f"{what}: Calc gives {got.Value} in {cell}; the data says {expected}.")
+
+
 def select(doc: object, sheet: object, cell: str) -> None:
     doc.CurrentController.select(sheet.getCellRangeByName(cell))
     time.sleep(0.3)
@@ -201,16 +210,21 @@ def used_area(sheet: object) -> CellRangeAddress:
     return cursor.RangeAddress
 
 
-def clients_first_rows(work: Path) -> None:
+def clients_first_rows(work: Path, expected: dict) -> None:
     doc = open_book(work / "clients.ods")
     sheet = doc.Sheets.getByIndex(0)
     top_left(doc)
     select(doc, sheet, "A1")
     shot("clients-first-rows.png", (0, 0, right_edge(sheet, 6), bottom_edge(sheet, 11)))
+    # "A first look", task 3, in both spellings: Calc's with ";" and the one with ",".
+    type_in(doc, sheet, "Z2", '=COUNTIF(F:F; "Woman")')
+    check(sheet, "Z2", expected["women"], "COUNTIF typed with ;")
+    type_in(doc, sheet, "Z3", '=COUNTIF(F:F, "Woman")')
+    check(sheet, "Z3", expected["women"], "COUNTIF typed with ,")
     doc.close(True)
 
 
-def clients_filter_and_countifs(work: Path) -> None:
+def clients_filter_and_countifs(work: Path, expected: dict) -> None:
     # Only the columns this task needs: the names and the rest are hidden, as
     # "A first look" asks before a screen is shared.
     only = "B,C,D,G,H,I,K,L,M,N,O,P,Q,R,S,T,U,V,W,X,Y"
@@ -220,6 +234,7 @@ def clients_filter_and_countifs(work: Path) -> None:
     autofilter(doc, sheet, "A1:X2001", [(4, LESS, 18), (9, EQUAL, 1)])
     top_left(doc)
     type_in(doc, sheet, "Z1", "=SUBTOTAL(103, A2:A2001)")
+    check(sheet, "Z1", expected["under_18_interpreter"], "SUBTOTAL(103, …) under the filters")
     select(doc, sheet, "Z1")
     shot("clients-filter-under-18.png", (0, FORMULA_BAR_TOP, right_edge(sheet, 26), bottom_edge(sheet, 9)))
     doc.close(True)
@@ -230,6 +245,7 @@ def clients_filter_and_countifs(work: Path) -> None:
     autofilter(doc, sheet, "A1:X2001", [])
     top_left(doc)
     type_in(doc, sheet, "Z2", '=COUNTIFS(E2:E2001, "<18", J2:J2001, TRUE)')
+    check(sheet, "Z2", expected["under_18_interpreter"], "COUNTIFS typed")
     select(doc, sheet, "Z2")
     shot("clients-countifs.png", (0, FORMULA_BAR_TOP, right_edge(sheet, 26), bottom_edge(sheet, 6)))
     doc.close(True)
@@ -253,7 +269,7 @@ def messy_export_borough(work: Path, expected: dict) -> None:
     showing = sum(sheet.Rows.getByIndex(row).IsVisible for row in range(1, 301))
     if showing != expected["newham_rows"]:
         raise SystemExit(
-            f"Calc's filter shows {showing} rows for Newham; the page says {expected['newham_rows']}."
+            f"Calc's filter shows {showing} rows for Newham; the data says {expected['newham_rows']}."
         )
     doc.close(True)
 
@@ -323,8 +339,8 @@ def clients_area(work: Path, expected: dict) -> None:
 def main() -> int:
     work = Path(sys.argv[1])
     expected = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
-    clients_first_rows(work)
-    clients_filter_and_countifs(work)
+    clients_first_rows(work, expected)
+    clients_filter_and_countifs(work, expected)
     messy_export_borough(work, expected)
     cases_pivot(work)
     clients_area(work, expected)

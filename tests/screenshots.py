@@ -83,7 +83,12 @@ def expected() -> dict[str, object]:
     hidden = [[a, g] for a in counts.index for g in counts.columns if pd.isna(safe.loc[a, g])]
     messy = pd.read_csv(ROOT / "datasets" / "messy_export.csv", dtype=str, keep_default_na=False)
     spellings = messy["Borough"].map(lambda v: re.sub(r"\s", "", v).lower())
-    return {"hidden": hidden, "newham_rows": int(spellings.isin({"newham", "lbnewham"}).sum())}
+    return {
+        "hidden": hidden,
+        "newham_rows": int(spellings.isin({"newham", "lbnewham"}).sum()),
+        "women": int((clients["gender"] == "Woman").sum()),
+        "under_18_interpreter": int(((clients["age"] < 18) & clients["needs_interpreter"]).sum()),
+    }
 
 
 def _free_display() -> int:
