@@ -8,6 +8,10 @@ the file the page links to), and lets real LibreOffice Calc work it out
 number Calc gives must equal the answer worked out with pandas from the
 shipped CSV file, and the number the page tells the learner to expect.
 
+The one formula printed in Calc's own spelling (with ";") is typed into
+Calc as such: Calc reads it beside the shipped data with "evaluate formulas"
+on, which parses it the way Calc parses what a learner types in a cell.
+
 A filter hides rows; SUBTOTAL(103, …) counts only the rows left showing.
 Here the rows a page's filter would hide are hidden in the copy, so Calc
 counts what the learner would see.
@@ -46,6 +50,9 @@ RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 # CSV, comma-separated, UTF-8, values not as shown (so no thousands separators).
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false,false"
+# Reading CSV: the last option, "evaluate formulas", makes Calc read a field
+# that starts with = as a formula typed in Calc, in Calc's own spelling.
+CSV_TYPED = "CSV:44,34,76,1,,1033,false,true,false,false,false,-1,true"
 
 _FORMULA = re.compile(r"(=[A-Z][A-Z.]*\(.*)")
 
@@ -387,6 +394,41 @@ def problems(results: list[tuple[Placed, object]], pages: dict[str, str]) -> lis
     return found
 
 
+def typed_in_calc(formula: str, book: str, work: Path) -> str:
+    """What Calc shows for a formula typed in Calc's spelling, in a cell beside the shipped data."""
+    soffice = soffice_or_skip()
+    table = _csv(book)
+    table["typed"] = ""
+    table.loc[0, "typed"] = formula
+    table.to_csv(work / f"{book}.csv", index=False)
+    profile = work / "profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD, encoding="utf-8")
+    done = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            f"--infilter={CSV_TYPED}",
+            "--convert-to",
+            CSV_FILTER,
+            "--outdir",
+            str(work / "out"),
+            f"{book}.csv",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    out = work / "out" / f"{book}.csv"
+    assert out.is_file(), f"Calc wrote no {out.name}: {done.stdout} {done.stderr}"
+    result = pd.read_csv(out, dtype=str, keep_default_na=False, na_filter=False)
+    return result.loc[0, "typed"]
+
+
 def _pages() -> dict[str, str]:
     return {page: (COMPANION / f"{page}.md").read_text(encoding="utf-8") for page in CHECKS}
 
@@ -413,6 +455,26 @@ def test_calc_gives_the_numbers_the_pages_promise(tmp_path: Path) -> None:
     results = calc_results(pages, tmp_path)
     assert len(results) == len(_pairs(pages))
     assert problems(results, pages) == []
+
+
+def test_calc_spelling_with_semicolons_gives_the_same(tmp_path: Path) -> None:
+    """A formula printed for Calc with ";" gives the answer of its twin with "," (the page says both work)."""
+    checked = 0
+    for page, text in _pages().items():
+        formulas = page_formulas(text)
+        for index, check in enumerate(CHECKS[page]):
+            if check.calc_only:
+                twin = CHECKS[page][index + 1]
+                work = tmp_path / f"{page}-{index}"
+                work.mkdir()
+                got = typed_in_calc(formulas[index], check.book, work)
+                assert got == str(twin.expected()), f"{page}.md: {formulas[index]} gives {got} in Calc."
+                # And a wrong one does not: the same formula asking for a spelling nobody used.
+                wrong = formulas[index].replace('"Woman"', '"Women"')
+                assert wrong != formulas[index], "Plant another mistake for this formula."
+                assert typed_in_calc(wrong, check.book, work) == "0"
+                checked += 1
+    assert checked >= 1
 
 
 def test_a_wrong_formula_on_a_page_is_caught(tmp_path: Path) -> None:
