@@ -274,10 +274,15 @@ def messy_export_borough(work: Path, expected: dict) -> None:
     doc.close(True)
 
 
-def cases_pivot(work: Path) -> None:
+def cases_pivot(work: Path, expected: dict) -> None:
     doc = open_book(work / "cases.ods")
     source = doc.Sheets.getByIndex(0)
-    data = source.getCellRangeByPosition(0, 0, used_area(source).EndColumn, used_area(source).EndRow)
+    # Task 1: the year column, typed in H1 and H2, then filled down to the last row.
+    last = used_area(source).EndRow
+    type_in(doc, source, "H1", "year_opened")
+    type_in(doc, source, "H2", "=YEAR(D2)")
+    source.getCellRangeByPosition(7, 1, 7, last).fillAuto(TO_BOTTOM, 1)
+    data = source.getCellRangeByPosition(0, 0, 7, last)
     target = pivot_table(doc, data, "issue_area", None, "case_id", "Pivot Table_cases_1")
     end = used_area(target)
     fit_columns(target, end.EndColumn)
@@ -285,6 +290,22 @@ def cases_pivot(work: Path) -> None:
     select(doc, target, "B13")  # the total: the formula bar shows how Calc got it
     right = right_edge(target, end.EndColumn)
     shot("cases-pivot.png", (0, FORMULA_BAR_TOP, right + 4, bottom_edge(target, end.EndRow + 1) + 4))
+
+    # Task 3: the same with year_opened across the top.
+    by_year = pivot_table(doc, data, "issue_area", "year_opened", "case_id", "Pivot Table_cases_2")
+    end = used_area(by_year)
+    fit_columns(by_year, end.EndColumn)
+    cells = by_year.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).DataArray
+    years = next(row for row in cells if row[0] == "issue_area")
+    housing = next(row for row in cells if row[0] == "Housing")
+    column = years.index(2025.0)
+    if round(housing[column]) != expected["housing_2025"]:
+        raise SystemExit(f"Calc's pivot table has {housing[column]} Housing cases in 2025.")
+    top_left(doc)
+    row = [line[0] for line in cells].index("Housing")
+    select(doc, by_year, f"{chr(ord('A') + column)}{row + 1}")
+    right = right_edge(by_year, end.EndColumn)
+    shot("cases-pivot-by-year.png", (0, FORMULA_BAR_TOP, right + 4, bottom_edge(by_year, end.EndRow + 1) + 4))
     doc.close(True)
 
 
@@ -342,7 +363,7 @@ def main() -> int:
     clients_first_rows(work, expected)
     clients_filter_and_countifs(work, expected)
     messy_export_borough(work, expected)
-    cases_pivot(work)
+    cases_pivot(work, expected)
     clients_area(work, expected)
     return 0
 

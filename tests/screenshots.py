@@ -75,6 +75,7 @@ def expected() -> dict[str, object]:
     from datawithcare import load_dataset, suppress_small_counts
 
     clients = load_dataset("clients")
+    cases = load_dataset("cases")
     top = list(clients["borough"].value_counts().head(6).index)
     area = clients["borough"].astype(str).where(clients["borough"].isin(top), "Other London boroughs")
     counts = pd.crosstab(area.rename("area"), clients["gender"].astype(str))
@@ -88,6 +89,9 @@ def expected() -> dict[str, object]:
         "newham_rows": int(spellings.isin({"newham", "lbnewham"}).sum()),
         "women": int((clients["gender"] == "Woman").sum()),
         "under_18_interpreter": int(((clients["age"] < 18) & clients["needs_interpreter"]).sum()),
+        "housing_2025": int(
+            ((cases["issue_area"] == "Housing") & (cases["opened_on"].dt.year == 2025)).sum()
+        ),
     }
 
 
