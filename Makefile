@@ -14,20 +14,20 @@ WORKERS ?= auto
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-# Browser and hub tests also need Chromium and two Node packages:
-#   make setup-system   (as root: Debian's chromium, npm ci from package-lock.json)
+# Browser, hub and spreadsheet-formula tests also need Chromium, LibreOffice Calc and two Node packages:
+#   make setup-system   (as root: Debian's chromium and libreoffice-calc, npm ci from package-lock.json)
 
 .PHONY: help setup setup-system book test test-fast lab bench data screenshots exercises learner-bundle learner-branch offline-bundle static-book worksheets lock strip lint clean
 
 help:
 	@echo "make book       build the book (every notebook executed) into _build/html"
 	@echo "make test       run every test (notebooks, exercises, data, book, package)"
-	@echo "make setup-system  install Chromium (Debian) and the pinned Node tools the browser and hub tests use"
+	@echo "make setup-system  install Chromium and LibreOffice Calc (Debian) and the pinned Node tools the browser, hub and spreadsheet tests use"
 	@echo "make test-fast  every test except the slow ones (book build, Binder environment, wheel install)"
 	@echo "make lab        open JupyterLab on the course"
 	@echo "make bench      run the speed and size benchmarks; results go to _build/bench/"
 	@echo "make data       regenerate the shipped datasets from their seed"
-	@echo "make screenshots  retake the screenshots on the spreadsheet companion pages (needs Chromium)"
+	@echo "make screenshots  retake the screenshots: the spreadsheet companion in LibreOffice Calc, How to use in Chromium (make setup-system first)"
 	@echo "make exercises  regenerate the student copies of the exercises"
 	@echo "make learner-bundle  what learners get, no solutions, into _build/learner-bundle"
 	@echo "make learner-branch  commit the learner bundle to the 'learner' branch (then: git push origin learner)"
@@ -82,7 +82,8 @@ data: $(STAMP)
 	$(BIN)/python -m datawithcare.pilot_report
 	$(BIN)/python -m datawithcare.spreadsheets --data datasets --out datasets/spreadsheets
 
-# Screenshots for the spreadsheet companion and "How to use", taken in Chromium.
+# Screenshots: the spreadsheet companion in real LibreOffice Calc on a virtual screen (Xvfb),
+# "How to use" in JupyterLab in Chromium. Not part of `make test`: it retakes the pictures.
 screenshots: $(STAMP)
 	$(BIN)/python tests/screenshots.py
 

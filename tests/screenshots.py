@@ -1,38 +1,37 @@
 """Retake the screenshots on the spreadsheet companion and "How to use": `make screenshots`.
 
-Each picture is an HTML drawing of a real file the course ships
-(datasets/spreadsheets/*.xlsx, read with openpyxl), laid out like a
-spreadsheet with column letters and row numbers, and photographed in
-headless Debian Chromium through Playwright. It is not a picture of Calc,
-Excel or Google Sheets, and the alt text on each page says so. Because the
-drawing is made from the file, a change to the data changes the picture the
-next time this runs.
+The spreadsheet pictures are of real LibreOffice Calc. The shipped .ods
+files (datasets/spreadsheets) are copied, opened in Calc on a virtual screen
+(Xvfb), and each step the pages describe is done in it: a filter, formulas
+typed key by key with xdotool exactly as the pages print them, pivot tables,
+the small numbers hidden. tests/calc_screens.py drives Calc (it needs the
+system's Python with Debian's python3-uno); this script photographs the
+screen when it asks, crops the picture and saves it with 64 colours.
 
 The "How to use" pictures are of the course's own JupyterLab, started on
-this computer (loopback only) with lesson 00 open, as a learner sees it.
+this computer (loopback only) with lesson 00 open, as a learner sees it,
+in headless Debian Chromium through Playwright.
 
-Run from the course folder:
+Everything comes from `make setup-system`. Run from the course folder:
 
     .venv/bin/python tests/screenshots.py
 """
 
 from __future__ import annotations
 
-import html
+import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from site_audit import chromium, chromium_path  # noqa: E402
@@ -43,144 +42,129 @@ OUT = ROOT / "book" / "spreadsheet-companion" / "images"
 START_HERE = ROOT / "book" / "start-here" / "images"
 LESSON_00 = "notebooks/00-jupyter-in-ten-minutes.ipynb"
 
-STYLE = """
-body { margin: 0; padding: 12px; background: #fff; font-family: "DejaVu Sans", Arial, sans-serif;
-       font-size: 14px; color: #111; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid #c8c8c8; padding: 3px 8px; white-space: pre; }
-th.col, th.row { background: #eeeeee; color: #333; font-weight: normal; text-align: center; }
-td.num { text-align: right; }
-td.head { font-weight: bold; }
-td.total { font-weight: bold; border-top: 2px solid #555; }
-.caption { margin: 0 0 8px; font-size: 13px; color: #333; }
-.tab { display: inline-block; margin-top: 8px; padding: 3px 12px; border: 1px solid #c8c8c8;
-       border-top: none; background: #fff; font-size: 13px; }
+CALC_DRIVER = Path(__file__).resolve().parent / "calc_screens.py"
+SYSTEM_PYTHON = "/usr/bin/python3"  # has Debian's python3-uno, which the course's Python has not
+
+# A fresh LibreOffice profile: no tip of the day, no "what's new" or
+# "get involved" bar, so the picture shows what a learner sees once those
+# are closed.
+CALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="ShowTipOfTheDay" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>{version}</value></prop></item>
+<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="LastTimeGetInvolvedShown" oor:op="fuse"><value>4102444800</value></prop></item>
+<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="LastTimeDonateShown" oor:op="fuse"><value>4102444800</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
 """
 
-
-def _cell_text(value: object) -> tuple[str, bool]:
-    if value is None:
-        return "", False
-    if isinstance(value, bool):
-        return str(value).upper(), False
-    if hasattr(value, "date") and hasattr(value, "year"):
-        return value.date().isoformat() if hasattr(value, "hour") else value.isoformat(), True
-    if isinstance(value, int | float):
-        return f"{value:g}", True
-    # Show a tab or spaces the way a spreadsheet does: invisible, but there.
-    return str(value).replace("\t", "    "), False
+CALC_TOOLS = {"soffice": "libreoffice-calc", "Xvfb": "xvfb", "xdotool": "xdotool"}
 
 
-def read_rows(name: str) -> list[list[object]]:
-    book = load_workbook(SHEETS / name, read_only=True)
-    rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    book.close()
-    width = len(rows[0])
-    return [row + [None] * (width - len(row)) for row in rows]
+def missing_calc_tools() -> list[str]:
+    missing = [package for tool, package in CALC_TOOLS.items() if not shutil.which(tool)]
+    uno = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+    if uno.returncode:
+        missing.append("python3-uno")
+    return missing
 
 
-def grid(rows: Iterable[tuple[int, list[object]]], columns: list[int], sheet: str, caption: str) -> str:
-    """A sheet as HTML: column letters on top, the file's own row numbers down the side."""
-    parts = [f'<p class="caption">{html.escape(caption)}</p><table><tr><th class="col"></th>']
-    parts += [f'<th class="col">{get_column_letter(c + 1)}</th>' for c in columns]
-    parts.append("</tr>")
-    for number, row in rows:
-        parts.append(f'<tr><th class="row">{number}</th>')
-        for c in columns:
-            text, numeric = _cell_text(row[c])
-            cls = "head" if number == 1 else ("num" if numeric else "")
-            parts.append(f'<td class="{cls}">{html.escape(text)}</td>')
-        parts.append("</tr>")
-    parts.append(f'</table><span class="tab">{html.escape(sheet)}</span>')
-    return "".join(parts)
+def expected() -> dict[str, object]:
+    """What the pages say, worked out from the data: the driver checks Calc against it."""
+    from datawithcare import load_dataset, suppress_small_counts
+
+    clients = load_dataset("clients")
+    cases = load_dataset("cases")
+    top = list(clients["borough"].value_counts().head(6).index)
+    area = clients["borough"].astype(str).where(clients["borough"].isin(top), "Other London boroughs")
+    counts = pd.crosstab(area.rename("area"), clients["gender"].astype(str))
+    # The 15 counts "Hiding small numbers" hides, worked out by the lesson's own helper.
+    safe = suppress_small_counts(counts, threshold=10).loc[counts.index, counts.columns]
+    hidden = [[a, g] for a in counts.index for g in counts.columns if pd.isna(safe.loc[a, g])]
+    messy = pd.read_csv(ROOT / "datasets" / "messy_export.csv", dtype=str, keep_default_na=False)
+    spellings = messy["Borough"].map(lambda v: re.sub(r"\s", "", v).lower())
+    return {
+        "hidden": hidden,
+        "newham_rows": int(spellings.isin({"newham", "lbnewham"}).sum()),
+        "women": int((clients["gender"] == "Woman").sum()),
+        "under_18_interpreter": int(((clients["age"] < 18) & clients["needs_interpreter"]).sum()),
+        "housing_2025": int(
+            ((cases["issue_area"] == "Housing") & (cases["opened_on"].dt.year == 2025)).sum()
+        ),
+    }
 
 
-def clients_first_rows() -> str:
-    rows = read_rows("clients.xlsx")
-    return grid(
-        [(i + 1, rows[i]) for i in range(11)],
-        list(range(7)),
-        "clients",
-        "clients.xlsx: the top left corner (drawn from the file by the course's screenshot script)",
+def _free_display() -> int:
+    for number in range(91, 140):
+        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(f"/tmp/.X11-unix/X{number}").exists():
+            return number
+    raise RuntimeError("No free X display number.")
+
+
+def calc_shots() -> None:
+    """Open the shipped .ods files in LibreOffice Calc on a virtual screen and photograph each step."""
+    from PIL import ImageGrab
+
+    version = re.search(
+        r"(\d+\.\d+)", subprocess.run(["soffice", "--version"], capture_output=True, text=True).stdout
     )
-
-
-def messy_export_newham() -> str:
-    rows = read_rows("messy_export.xlsx")
-    borough = rows[0].index("Borough")
-    shown = [(1, rows[0])]
-    shown += [
-        (i + 1, row)
-        for i, row in enumerate(rows[1:], start=1)
-        if re.sub(r"\s", "", str(row[borough] or "")).lower() in {"newham", "lbnewham"}
-    ][:14]
-    return grid(
-        shown,
-        [0, 1, 4, 5],
-        "messy_export",
-        "messy_export.xlsx filtered to the spellings of Newham; row numbers are the file's own",
-    )
-
-
-def cases_pivot() -> str:
-    rows = read_rows("cases.xlsx")
-    area = rows[0].index("issue_area")
-    counts = Counter(row[area] for row in rows[1:])
-    table = [("issue_area", "Count of case_id")] + sorted(counts.items()) + [("Total", sum(counts.values()))]
-    parts = [
-        '<p class="caption">A pivot table of cases.xlsx: issue_area down the side, count of case_id',
-        " (drawn from the file by the course's screenshot script)</p><table>",
-    ]
-    for index, (label, value) in enumerate(table):
-        cls = "head" if index == 0 else ("total" if label == "Total" else "")
-        parts.append(
-            f'<tr><td class="{cls}">{html.escape(str(label))}</td>'
-            f'<td class="{cls} num">{html.escape(str(value))}</td></tr>'
+    display = f":{_free_display()}"
+    with tempfile.TemporaryDirectory() as work:
+        work_dir = Path(work)
+        for name in ("clients", "cases", "messy_export"):
+            shutil.copy(SHEETS / f"{name}.ods", work_dir / f"{name}.ods")
+        (work_dir / "expected.json").write_text(json.dumps(expected()), encoding="utf-8")
+        (work_dir / "profile" / "user").mkdir(parents=True)
+        (work_dir / "profile" / "user" / "registrymodifications.xcu").write_text(
+            CALC_PROFILE.format(version=version.group(1) if version else ""), encoding="utf-8"
         )
-    parts.append('</table><span class="tab">Pivot Table_cases_1</span>')
-    return "".join(parts)
-
-
-TOP_SIX = ["Newham", "Tower Hamlets", "Barking and Dagenham", "Waltham Forest", "Hackney", "Redbridge"]
-
-
-def area_by_gender() -> str:
-    """Task 2 of "Hiding small numbers": the pivot table before anything is hidden."""
-    rows = read_rows("clients.xlsx")
-    borough, gender = rows[0].index("borough"), rows[0].index("gender")
-    counts = Counter(
-        (row[borough] if row[borough] in TOP_SIX else "Other London boroughs", row[gender])
-        for row in rows[1:]
-    )
-    areas = sorted({a for a, _ in counts})
-    genders = sorted({g for _, g in counts})
-    parts = [
-        '<p class="caption">A pivot table of clients.xlsx: area down the side, gender across the top,'
-        " count of client_id (drawn from the file by the course's screenshot script)</p><table><tr>"
-        '<td class="head">Count of client_id</td>'
-    ]
-    parts += [f'<td class="head">{html.escape(g)}</td>' for g in genders] + [
-        '<td class="head">Total</td></tr>'
-    ]
-    for area in areas + ["Total"]:
-        cls = "total" if area == "Total" else ""
-        parts.append(f'<tr><td class="{cls}">{html.escape(area)}</td>')
-        cells = [
-            sum(n for (a, g), n in counts.items() if g == gender and area in (a, "Total"))
-            for gender in genders
-        ]
-        parts += [f'<td class="{cls} num">{n}</td>' for n in cells + [sum(cells)]]
-        parts.append("</tr>")
-    parts.append('</table><span class="tab">Pivot Table_clients_1</span>')
-    return "".join(parts)
-
-
-SHOTS = {
-    "clients-first-rows.png": clients_first_rows,
-    "messy-export-borough.png": messy_export_newham,
-    "cases-pivot.png": cases_pivot,
-    "clients-area-by-gender.png": area_by_gender,
-}
+        env = {**os.environ, "DISPLAY": display, "SAL_USE_VCLPLUGIN": "gen"}
+        screen = subprocess.Popen(
+            ["Xvfb", display, "-screen", "0", "1280x800x24", "-dpi", "96", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        calc = None
+        try:
+            time.sleep(1)
+            calc = subprocess.Popen(
+                [
+                    "soffice",
+                    f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
+                    "--norestore",
+                    "--nologo",
+                    "--nodefault",
+                    "--nolockcheck",
+                    "--accept=pipe,name=dwc_screenshots;urp;",
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            driver = subprocess.Popen(
+                [SYSTEM_PYTHON, str(CALC_DRIVER), str(work_dir), str(work_dir / "expected.json")],
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for line in driver.stdout:
+                step = json.loads(line)
+                image = ImageGrab.grab(xdisplay=display).crop(tuple(step["box"]))
+                image.save(OUT / step["shot"])
+                shrink(OUT / step["shot"])
+                print(f"wrote {OUT / step['shot']}")
+                driver.stdin.write("ok\n")
+                driver.stdin.flush()
+            if driver.wait(timeout=60):
+                raise RuntimeError("The Calc driver (tests/calc_screens.py) failed; see above.")
+        finally:
+            if calc is not None:
+                calc.terminate()
+                calc.wait(timeout=60)
+            screen.terminate()
+            screen.wait(timeout=30)
 
 
 def _free_port() -> int:
@@ -278,24 +262,20 @@ def shrink(path: Path) -> None:
 
 
 def main() -> int:
+    missing = missing_calc_tools()
+    if missing:
+        print(
+            f"Missing Debian packages: {' '.join(missing)}: run `make setup-system` (as root).",
+            file=sys.stderr,
+        )
+        return 1
     if not chromium_path():
         print("Chromium is missing: run `make setup-system` (as root).", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
+    calc_shots()
+    START_HERE.mkdir(parents=True, exist_ok=True)
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 900, "height": 400}, device_scale_factor=1)
-        for name, draw in SHOTS.items():
-            page.set_content(
-                f"<!doctype html><html><head><style>{STYLE}</style></head><body>{draw()}</body></html>"
-            )
-            body = page.locator("body")
-            box = body.evaluate("b => { const r = b.scrollWidth; const h = b.scrollHeight; return [r, h]; }")
-            page.set_viewport_size({"width": max(400, box[0] + 4), "height": box[1] + 4})
-            page.screenshot(path=str(OUT / name), full_page=True)
-            shrink(OUT / name)
-            print(f"wrote {OUT / name}")
-        page.close()
-        START_HERE.mkdir(parents=True, exist_ok=True)
         jupyterlab_shots(browser)
     return 0
 
