@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,7 +78,9 @@ def test_tljh_install_sets_limits_culling_and_https() -> None:
         "services.cull.timeout",
         "user_environment.default_app jupyterlab",
         "https.enabled true",
-        "nbgrader.server_extensions.formgrader",
+        "learner/jupyter_server_config.d/zz-data-with-care-learners.json",
+        "learner/labconfig/page_config.json",
+        "learner/not-installed.txt",
     ):
         assert setting in text, setting
 
@@ -83,3 +88,108 @@ def test_tljh_install_sets_limits_culling_and_https() -> None:
 def test_launch_buttons_open_the_learner_branch() -> None:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     assert config["repository"]["branch"] == LEARNER_BRANCH
+
+
+# -- What a learner's server loads, and what the trainer's does -------------
+
+LEARNER = HUB / "learner"
+TRAINER = HUB / "trainer"
+
+
+def server_extensions(*config_dirs: Path) -> dict[str, bool]:
+    """Which server extensions Jupyter Server enables for these config folders (first one wins), as it does at start."""
+    from jupyter_server.extension.config import ExtensionConfigManager
+
+    env = Path(sys.prefix) / "etc" / "jupyter"  # where nbgrader and jupyterlab enable themselves
+    manager = ExtensionConfigManager(read_config_path=[str(d) for d in (*config_dirs, env)])
+    return manager.get_jpserver_extensions()
+
+
+def test_learners_get_the_assignments_tab_and_not_the_trainer_tools() -> None:
+    learner = server_extensions(LEARNER)
+    for name in (
+        "nbgrader.server_extensions.assignment_list",
+        "nbgrader.server_extensions.validate_assignment",
+    ):
+        assert learner[name] is True, name
+    for name in ("jupyterlab", "nbgitpuller"):
+        assert learner[name] is True, name
+    for name in (
+        "nbgrader.server_extensions.formgrader",
+        "nbgrader.server_extensions.course_list",
+        "jupyter_lsp",
+    ):
+        assert learner[name] is False, name
+
+
+def test_the_trainers_own_settings_give_them_the_formgrader() -> None:
+    # On TLJH the trainer's ~/.jupyter comes first, then the learners' settings in the environment.
+    trainer = server_extensions(TRAINER, LEARNER)
+    assert trainer["nbgrader.server_extensions.formgrader"] is True
+    assert trainer["nbgrader.server_extensions.course_list"] is True
+    assert trainer["nbgrader.server_extensions.assignment_list"] is True
+    lab = json.loads((TRAINER / "labconfig" / "page_config.json").read_text(encoding="utf-8"))
+    learner_lab = json.loads((LEARNER / "labconfig" / "page_config.json").read_text(encoding="utf-8"))
+    assert set(lab["disabledExtensions"]) == set(learner_lab["disabledExtensions"])
+    assert not any(lab["disabledExtensions"].values()) and all(learner_lab["disabledExtensions"].values())
+
+
+def test_hidden_lab_plugins_are_real_nbgrader_plugin_names() -> None:
+    """A wrong name (``nbgrader:formgrader``) hides nothing; every name must be one nbgrader's lab extension has."""
+    static = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@jupyter" / "nbgrader" / "static"
+    code = "".join(f.read_text(encoding="utf-8", errors="replace") for f in static.glob("*.js"))
+    names = json.loads((LEARNER / "labconfig" / "page_config.json").read_text(encoding="utf-8"))[
+        "disabledExtensions"
+    ]
+    assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"} <= set(names)
+    for name in names:
+        assert f'"{name}"' in code, f"{name} is not a plugin of nbgrader's lab extension"
+    assert '"@jupyter/nbgrader:assignment-list"' in code and "@jupyter/nbgrader:assignment-list" not in names
+
+
+def test_every_hub_installs_the_same_learner_settings() -> None:
+    """TLJH, the Kubernetes image and the course's own test hub all read hub/learner/, nothing typed twice."""
+    install = (HUB / "tljh" / "install.sh").read_text(encoding="utf-8")
+    image = (HUB / "z2jh" / "build-image.sh").read_text(encoding="utf-8")
+    local = (ROOT / "tests" / "local_hub.py").read_text(encoding="utf-8")
+    for path in ("jupyter_server_config.d/zz-data-with-care-learners.json", "labconfig/page_config.json"):
+        assert path in install and path in image, path
+    assert "not-installed.txt" in install and "not-installed.txt" in image
+    assert 'ROOT / "hub" / "learner"' in local
+    # `jupyter server extension disable nbgrader.server_extensions.formgrader` writes nothing with
+    # nbgrader 0.9 (its validation fails), so the kit must not rely on it.
+    for script in (install, (HUB / "tljh" / "trainer-tools.sh").read_text(encoding="utf-8")):
+        assert "server extension disable" not in script and "server extension enable" not in script
+
+
+def test_packages_taken_out_for_learners_are_not_needed_by_anything_a_learner_runs() -> None:
+    import local_hub
+
+    names = local_hub.not_installed()
+    assert names == ["rfc3987-syntax"]
+    # Nothing the learner environment pins depends on it except jsonschema's optional format checks.
+    lock = (ROOT / "binder" / "requirements.txt").read_text(encoding="utf-8")
+    assert re.search(r"^rfc3987-syntax==\S+\s+# via jsonschema\b", lock, flags=re.M), (
+        "who needs rfc3987-syntax now?"
+    )
+
+
+def test_a_hidden_package_fails_to_import_as_if_uninstalled(tmp_path: Path) -> None:
+    import local_hub
+
+    folder = local_hub.hide_packages(tmp_path / "hidden", local_hub.not_installed())
+    code = (
+        "import importlib.util, jsonschema\n"
+        "from jsonschema import FormatChecker\n"
+        "try:\n    import rfc3987_syntax\nexcept ImportError as e:\n    print('hidden:', e)\n"
+        "print('iri' in FormatChecker.checkers)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(folder)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "hidden: rfc3987-syntax is not installed for learners" in result.stdout
+    assert result.stdout.strip().endswith("False"), result.stdout  # jsonschema skips the one format check
