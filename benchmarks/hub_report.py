@@ -48,9 +48,13 @@ def need_gb(r: dict[str, Any]) -> float:
     return math.ceil((mb / 1024 + SYSTEM_GB) * 2) / 2
 
 
-def need_cores(r: dict[str, Any]) -> int:
-    """Cores so that k learners running the heaviest cell together wait at most S x its time alone."""
-    k, c = r["concurrency"], r["cell"]["cpu_s"]
+def need_cores(r: dict[str, Any], cpu_s: float | None = None) -> int:
+    """Cores so that k learners running the heaviest cell together wait at most S x its time alone.
+
+    ``cpu_s`` is the cell's CPU seconds (c); by default the figure measured alone.
+    """
+    k = r["concurrency"]
+    c = r["cell"]["cpu_s"] if cpu_s is None else cpu_s
     return math.ceil(k * c / (SLOWDOWN_TARGET * idle_s(r))) + 1
 
 
@@ -91,6 +95,8 @@ def render(r: dict[str, Any]) -> str:
         f"| {cell['alone_s']:.2f} s | |",
         f"| heaviest cell alone: CPU time in the kernel (c) | {cell['cpu_s']:.2f} s | |",
         f"| an empty cell's round trip (server, web socket, kernel) | {cell['round_trip_s']:.2f} s | |",
+        f"| the same cell's CPU time with {n} at once on this machine (median) "
+        f"| {cell['cohort_cpu_s_median']:.2f} s | |",
         f"| the same cell, {n} learners at once: 95th percentile time | {cell['p95_s']:.2f} s | |",
         f"| slowdown (95th percentile / alone) | {ratio:.1f} x | ≤ {SLOWDOWN_TARGET:g} x: "
         f"{'yes' if ratio <= SLOWDOWN_TARGET else 'no'} |",
@@ -105,7 +111,10 @@ def render(r: dict[str, Any]) -> str:
         f"(2 × {idle_s(r):.2f})⌉ + 1 = {cores}. k = {r['concurrency']} learners run the heaviest cell "
         f"at the same moment (the trainer says “run it now”); c is its CPU time; w = c + the empty "
         f"cell's round trip = {idle_s(r):.2f} s is its time alone on an idle core; 2 is the slowdown "
-        f"allowed; one more core is for the hub and the learners' servers.",
+        f"allowed; one more core is for the hub and the learners' servers. Processes that fight "
+        f"over too few cores each use more CPU time: with the CPU time measured with all {n} at once "
+        f"on this busy machine ({cell['cohort_cpu_s_median']:.2f} s), the same formula gives "
+        f"{need_cores(r, cell['cohort_cpu_s_median'])} cores, an upper bound.",
         END,
     ]
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import subprocess
@@ -193,3 +194,46 @@ def test_a_hidden_package_fails_to_import_as_if_uninstalled(tmp_path: Path) -> N
     )
     assert "hidden: rfc3987-syntax is not installed for learners" in result.stdout
     assert result.stdout.strip().endswith("False"), result.stdout  # jsonschema skips the one format check
+
+
+# -- The sizing table in the trainer's guide comes from a benchmark run ------
+
+
+def test_the_guides_sizing_table_is_the_committed_benchmark_run() -> None:
+    """Nobody types the table: it is exactly what benchmarks.hub_report writes from benchmarks/hub-sizing.json."""
+    from benchmarks import hub_report
+
+    results = json.loads(hub_report.RESULTS.read_text(encoding="utf-8"))
+    block = hub_report.page_block(hub_report.PAGE.read_text(encoding="utf-8"))
+    assert block == hub_report.render(results)
+    # A real run of 15 learners on the heaviest lesson, with measures that hang together.
+    assert results["learners"] == results["concurrency"] == 15
+    assert results["lesson"] == "notebooks/08c-k-anonymity-and-linkage.ipynb"
+    per = results["per_learner"]
+    assert 0 < per["uss"]["max"] <= per["pss"]["max"] <= per["rss"]["max"]
+    assert per["server_pss_median"] > 0 and per["kernel_pss_median"] > 0
+    assert results["cohort_pss_mb"] >= 15 * per["pss"]["median"] * 0.9
+    assert results["machine"]["cores"] >= 1 and results["date"] in block
+    assert f"A cohort of 15 needs {hub_report.need_gb(results):g} GB" in block
+
+
+def test_publishing_a_run_rewrites_only_the_table(tmp_path: Path) -> None:
+    from benchmarks import hub_report
+
+    results = json.loads(hub_report.RESULTS.read_text(encoding="utf-8"))
+    results["per_learner"]["pss"]["max"] = 201.0
+    results["cell"]["cpu_s"] = 3.0
+    latest = tmp_path / "latest.json"
+    latest.write_text(json.dumps(results), encoding="utf-8")
+    page = tmp_path / "page.md"
+    page.write_text(
+        f"Before.\n\n{hub_report.START}\nold table\n{hub_report.END}\n\nAfter.\n", encoding="utf-8"
+    )
+    hub_report.publish(latest, tmp_path / "committed.json", page)
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("Before.\n\n") and text.endswith("\n\nAfter.\n") and "old table" not in text
+    assert "| 201 MB | ≤ 250 MB: yes |" in text
+    # 15 learners x 3 CPU seconds at once, at most twice the time alone, plus one core for the hub.
+    w = 3.0 + results["cell"]["round_trip_s"]
+    assert hub_report.need_cores(results) == math.ceil(15 * 3.0 / (2 * w)) + 1
+    assert json.loads((tmp_path / "committed.json").read_text(encoding="utf-8")) == results
