@@ -5,7 +5,9 @@ The hub runs with its real proxy (configurable-http-proxy from npm, see
 password, as in a workshop) and ``SimpleLocalProcessSpawner``: every
 learner gets a real Jupyter server, in their own home folder, run as the
 same system user as the test. On a real hub (``hub/``) each learner is a
-system user of their own; nothing else differs.
+system user of their own. The learners' settings are the hub kit's own
+files (``hub/learner/``); the packages the kit uninstalls for learners are
+hidden here instead, as every server runs from the course's environment.
 """
 
 from __future__ import annotations
