@@ -25,7 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from datawithcare.generator.profile import active_profile_path, load_profile
+# The profile module (pydantic, YAML) loads only when a lesson asks for the
+# sector's words or for data made with a seed: loading the shipped tables needs neither.
 from datawithcare.generator.schema import TABLE_NAMES, frictionless_package
 from datawithcare.paths import dataset_path
 
@@ -49,6 +50,8 @@ def _shipped_package(path: Path, modified: float) -> dict[str, dict[str, Any]]:
 
 @lru_cache(maxsize=4)
 def _generated_package(profile: Path) -> dict[str, dict[str, Any]]:
+    from datawithcare.generator.profile import load_profile
+
     return _resources(frictionless_package(load_profile(profile)))
 
 
@@ -56,6 +59,7 @@ def _generated_package(profile: Path) -> dict[str, dict[str, Any]]:
 def _generated_csv(seed: int, profile: Path) -> dict[str, str]:
     """Every table made with this seed from this profile, as CSV text (kept for the session)."""
     from datawithcare.generate import generate_tables, to_csv_text
+    from datawithcare.generator.profile import load_profile
 
     tables = generate_tables(seed=seed, profile=load_profile(profile))
     return {name: to_csv_text(frame) for name, frame in tables.items()}
@@ -139,6 +143,8 @@ def load_dataset(name: str, seed: int | None = None) -> pd.DataFrame:
         raise ValueError(f"The seed must be zero or more; got {seed}.")
     # The active profile (datawithcare/course.yaml or DATAWITHCARE_PROFILE) makes the data
     # and types it, so its categories never mix with another profile's.
+    from datawithcare.generator.profile import active_profile_path
+
     profile = active_profile_path()
     return _typed(io.StringIO(_generated_csv(seed, profile)[name]), _generated_package(profile)[name])
 
@@ -193,6 +199,8 @@ def _variants(items: list[dict[str, Any]]) -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def _course_sector(profile_path: Path) -> CourseSector:
+    from datawithcare.generator.profile import load_profile
+
     p = load_profile(profile_path)
     sector, rel = p["sector"], p["releases"]
     merge = rel.get("sub_region_groups") or {}
@@ -233,4 +241,6 @@ def course_sector() -> CourseSector:
     >>> sector.status_column in load_dataset("clients").columns
     True
     """
+    from datawithcare.generator.profile import active_profile_path
+
     return _course_sector(active_profile_path())

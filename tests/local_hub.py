@@ -5,7 +5,9 @@ The hub runs with its real proxy (configurable-http-proxy from npm, see
 password, as in a workshop) and ``SimpleLocalProcessSpawner``: every
 learner gets a real Jupyter server, in their own home folder, run as the
 same system user as the test. On a real hub (``hub/``) each learner is a
-system user of their own; nothing else differs.
+system user of their own. The learners' settings are the hub kit's own
+files (``hub/learner/``); the packages the kit uninstalls for learners are
+hidden here instead, as every server runs from the course's environment.
 """
 
 from __future__ import annotations
@@ -46,16 +48,33 @@ c = get_config()
 c.CourseDirectory.student_id = os.environ["JUPYTERHUB_USER"]
 """
 
-# As hub/tljh/install.sh does: learners get the Assignments tab and
-# Validate, not the trainer's Formgrader or the course list.
-LEARNER_SERVER_CONFIG = {
-    "ServerApp": {
-        "jpserver_extensions": {
-            "nbgrader.server_extensions.formgrader": False,
-            "nbgrader.server_extensions.course_list": False,
-        }
-    }
-}
+# The learners' settings of the hub kit, the very files hub/tljh/install.sh
+# and hub/z2jh/build-image.sh install: the Assignments tab and Validate, no
+# Formgrader, course list or Create Assignment, and no server extension a
+# learner does not use.
+LEARNER_SETTINGS = ROOT / "hub" / "learner"
+
+
+def not_installed() -> list[str]:
+    """The packages the hub kit takes out of the learners' environment (hub/learner/not-installed.txt)."""
+    lines = (LEARNER_SETTINGS / "not-installed.txt").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def hide_packages(folder: Path, names: list[str]) -> Path:
+    """A folder that, first on PYTHONPATH, makes each package fail to import, as if uninstalled.
+
+    The local hub runs every server from the course's own environment, where
+    these packages are installed; on a real hub they are not.
+    """
+    for name in names:
+        module = folder / name.replace("-", "_").lower()
+        module.mkdir(parents=True, exist_ok=True)
+        (module / "__init__.py").write_text(
+            f'raise ImportError("{name} is not installed for learners (hub/learner/not-installed.txt)")\n',
+            encoding="utf-8",
+        )
+    return folder
 
 
 def free_port() -> int:
@@ -87,9 +106,9 @@ class LocalHub:
             folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "hub" / "nbgrader_config.py", etc / "nbgrader_config.py")
         (learner_etc / "nbgrader_config.py").write_text(LEARNER_NBGRADER_CONFIG, encoding="utf-8")
-        (learner_etc / "jupyter_server_config.json").write_text(
-            json.dumps(LEARNER_SERVER_CONFIG), encoding="utf-8"
-        )
+        for part in ("jupyter_server_config.d", "labconfig"):
+            shutil.copytree(LEARNER_SETTINGS / part, learner_etc / part, dirs_exist_ok=True)
+        hidden = hide_packages(self.workdir / "not-installed", not_installed())
         settings = {
             "port": self.port,
             "hub_port": free_port(),
@@ -106,6 +125,7 @@ class LocalHub:
                 "JUPYTER_CONFIG_PATH": os.pathsep.join([str(learner_etc), str(etc)]),
                 "DATAWITHCARE_ANSWERS_DIR": str(self.workdir / "answers" / "{username}"),
                 "MPLBACKEND": "agg",
+                "PYTHONPATH": str(hidden),
             },
             "db": f"sqlite:///{self.workdir / 'jupyterhub.sqlite'}",
             "cookie_secret": str(self.workdir / "cookie_secret"),

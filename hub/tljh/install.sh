@@ -30,19 +30,20 @@ curl -L https://tljh.jupyter.org/bootstrap.py | python3 - --admin "$TRAINER"
 mkdir -p /srv/nbgrader/exchange
 chmod ugo+rwx /srv/nbgrader/exchange
 install -D -m 0644 "$HERE/../nbgrader_config.py" /opt/tljh/user/etc/jupyter/nbgrader_config.py
-# Learners get the Assignments tab and Validate; nobody gets the
-# Formgrader or Create Assignment unless enabled for them (below).
-/opt/tljh/user/bin/jupyter labextension disable --level=sys_prefix nbgrader:formgrader
-/opt/tljh/user/bin/jupyter labextension disable --level=sys_prefix nbgrader:create-assignment
-/opt/tljh/user/bin/jupyter labextension disable --level=sys_prefix nbgrader:course-list
-/opt/tljh/user/bin/jupyter server extension disable --sys-prefix nbgrader.server_extensions.formgrader
-/opt/tljh/user/bin/jupyter server extension disable --sys-prefix nbgrader.server_extensions.course_list
+# Learners get the Assignments tab and Validate, and nothing a learner does
+# not use: no Formgrader, course list or Create Assignment (hub/learner/, the
+# same files the course's own hub test uses). Files, not `jupyter server
+# extension disable`: with nbgrader 0.9 that command fails to validate
+# nbgrader's extensions and writes nothing.
+install -D -m 0644 "$HERE/../learner/jupyter_server_config.d/zz-data-with-care-learners.json" \
+  /opt/tljh/user/etc/jupyter/jupyter_server_config.d/zz-data-with-care-learners.json
+install -D -m 0644 "$HERE/../learner/labconfig/page_config.json" /opt/tljh/user/etc/jupyter/labconfig/page_config.json
+# Packages no learner uses that cost every learner's server memory.
+sed '/^#/d;/^$/d' "$HERE/../learner/not-installed.txt" | xargs --no-run-if-empty /opt/tljh/user/bin/pip uninstall --yes
 # The trainer (system user jupyter-<name> on TLJH) gets the Formgrader.
 # Their home folder exists once they have logged in once.
-TRAINER_HOME="/home/jupyter-${TRAINER}"
-if [ -d "$TRAINER_HOME" ]; then
-  sudo -u "jupyter-${TRAINER}" /opt/tljh/user/bin/jupyter labextension enable --level=user nbgrader:formgrader
-  sudo -u "jupyter-${TRAINER}" /opt/tljh/user/bin/jupyter server extension enable --user nbgrader.server_extensions.formgrader
+if [ -d "/home/jupyter-${TRAINER}" ]; then
+  bash "$HERE/trainer-tools.sh" "$TRAINER"
 else
   echo "Log in once as $TRAINER, then run hub/tljh/trainer-tools.sh $TRAINER to give them the Formgrader."
 fi
