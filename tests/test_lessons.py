@@ -253,6 +253,34 @@ def test_every_prose_page_takes_its_time_line_from_the_data() -> None:
     assert not typed, f"These pages type their time by hand; use {{{{ page_line[...] }}}}: {typed}"
 
 
+_NUMBER_WORDS = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40}
+
+
+def titled_minutes(title: str) -> int | None:
+    """The minutes a title promises ('Jupyter in ten minutes' -> 10), or None."""
+    match = re.search(r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r") minutes?\b", title, re.I)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+def test_no_title_promises_a_time_its_minutes_do_not_keep() -> None:
+    """The review found "Jupyter in ten minutes" taking 20 minutes by its own data."""
+    assert titled_minutes("Jupyter in ten minutes") == 10
+    assert titled_minutes("Jupyter: your first notebook") is None
+    wrong = [
+        (p.file, p.title, p.minutes)
+        for p in COURSE.all_pages()
+        if titled_minutes(p.title) is not None and titled_minutes(p.title) != p.minutes
+    ]
+    assert not wrong, f"These titles promise a time their minutes in lessons.yaml do not keep: {wrong}"
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        title = json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["source"]
+        heading = ("".join(title) if isinstance(title, list) else title).splitlines()[0]
+        assert titled_minutes(heading) is None, f"{notebook.name}: a time in the title {heading!r}"
+
+
 def test_times_are_written_in_plain_words() -> None:
     assert format_minutes(45) == "45 minutes"
     assert format_minutes(60) == "1 hour"
