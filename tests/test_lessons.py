@@ -23,7 +23,10 @@ from datawithcare.lessons import (
     Course,
     exercise_source,
     format_minutes,
+    key_points_cell,
+    lesson_differences,
     load_course,
+    rewrite_lesson,
     stated_minutes,
     stated_time,
     time_line,
@@ -201,12 +204,49 @@ EXERCISES = [p for p in COURSE.all_pages() if p.kind == "exercise"]
 
 
 @pytest.mark.parametrize("page", LESSON_NOTEBOOKS, ids=lambda p: p.file.rsplit("/", 1)[-1])
-def test_notebook_title_cell_time_line_matches_the_data(page) -> None:
+def test_notebook_title_cell_and_key_points_match_the_data(page) -> None:
+    """lessons.yaml is the one source of a lesson's time, questions, objectives and key points."""
     nb = json.loads((ROOT / f"{page.file}.ipynb").read_text(encoding="utf-8"))
-    assert stated_time(nb) == time_line(page), (
-        f"{page.file}: the title cell's time line differs from lessons.yaml. "
-        "Run `python -m datawithcare.lessons` to rewrite it from the data."
+    assert stated_time(nb) == time_line(page)
+    found = lesson_differences(page, nb)
+    assert not found, (
+        f"{page.file} differs from lessons.yaml: {'; '.join(found)}. Change lessons.yaml, then run "
+        "`python -m datawithcare.lessons` to rewrite the notebook from it."
     )
+
+
+def test_a_notebook_edited_by_hand_is_caught_and_rewritten_from_the_data() -> None:
+    """A planted edit in each of the three parts is found; rewriting from the data mends it."""
+    page = COURSE.page("notebooks/06a-first-look")
+    clean = json.loads((ROOT / f"{page.file}.ipynb").read_text(encoding="utf-8"))
+    assert lesson_differences(page, clean) == []
+    title, points = clean["cells"][0], key_points_cell(clean)
+    edits = {
+        "the questions or objectives in the title cell differ": (
+            title,
+            "- look at the first and last rows",
+            "- look at the first rows",
+        ),
+        "the key points differ": (
+            points,
+            "read the smallest and largest values first",
+            "read the mean first",
+        ),
+        "the time line is not": (title, "**Time:** about", "**Time:** roughly"),
+    }
+    for message, (cell, before, after) in edits.items():
+        nb = copy.deepcopy(clean)
+        target = nb["cells"][clean["cells"].index(cell)]
+        text = "".join(target["source"]) if isinstance(target["source"], list) else target["source"]
+        assert before in text
+        target["source"] = text.replace(before, after, 1)
+        found = lesson_differences(page, nb)
+        assert len(found) == 1 and found[0].startswith(message), found
+        assert rewrite_lesson(page, nb) is True
+        assert lesson_differences(page, nb) == []
+    # An objective added in the data (and not yet in the notebook) is caught too.
+    more = page.model_copy(update={"objectives": (*page.objectives, "say what one row means")})
+    assert lesson_differences(more, clean) == ["the questions or objectives in the title cell differ"]
 
 
 @pytest.mark.parametrize("page", EXERCISES, ids=lambda p: p.file.rsplit("/", 1)[-1])
