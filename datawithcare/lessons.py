@@ -384,6 +384,56 @@ def rewrite_lesson(page: Page, notebook: dict) -> bool:
     return changed
 
 
+# Prose pages ------------------------------------------------------------------
+#
+# A Markdown page writes its questions as one sentence or a list, its
+# objectives and key points as lists, with MyST roles ({term}`harm`) and links
+# in them. The words, not the mark-up, must agree with the data.
+
+_MD_QUESTIONS = re.compile(r"^\*\*Questions:?\*\*:?\s*(.*?)(?=\n\n)", re.S | re.M)
+_MD_OBJECTIVES = re.compile(r"^\*\*Objectives[^\n]*\n\n(.*?)(?=\n\n)", re.S | re.M)
+_MD_KEY_POINTS = re.compile(r"^## Key points\n\n(.*?)(?=\n\n|\Z)", re.S | re.M)
+
+
+def _bullets(text: str) -> list[str]:
+    items: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("- "):
+            items.append(line[2:].strip())
+        elif items and line.strip():
+            items[-1] += " " + line.strip()
+    return items
+
+
+def _words(text: str) -> str:
+    """Text without its mark-up: roles and links keep their words; spaces and end stops go."""
+    text = re.sub(r"\{(?:term|doc)\}`([^`<]*?)(?: ?<[^>]*>)?`", r"\1", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return " ".join(text.split()).rstrip(".;:").strip()
+
+
+def page_differences(page: Page, text: str) -> list[str]:
+    """How a Markdown page's questions, objectives and key points differ from the data."""
+    found = []
+    parts = (
+        ("questions", _MD_QUESTIONS, page.questions),
+        ("objectives", _MD_OBJECTIVES, page.objectives),
+        ("key points", _MD_KEY_POINTS, page.key_points),
+    )
+    for name, pattern, data in parts:
+        match = pattern.search(text)
+        if not match and not data:
+            continue
+        items = _bullets(match.group(1)) if match else []
+        if match and not items:  # questions written as one paragraph
+            shown, wanted = [_words(match.group(1))], [_words(" ".join(data))]
+        else:
+            shown, wanted = [_words(i) for i in items], [_words(d) for d in data]
+        if shown != wanted:
+            found.append(f"the {name} differ from lessons.yaml")
+    return found
+
+
 def write_time_lines(course: Course, root: Path) -> list[Path]:
     """Rewrite every lesson notebook's time line, questions, objectives and key points from the data.
 

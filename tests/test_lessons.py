@@ -26,6 +26,7 @@ from datawithcare.lessons import (
     key_points_cell,
     lesson_differences,
     load_course,
+    page_differences,
     rewrite_lesson,
     stated_minutes,
     stated_time,
@@ -247,6 +248,36 @@ def test_a_notebook_edited_by_hand_is_caught_and_rewritten_from_the_data() -> No
     # An objective added in the data (and not yet in the notebook) is caught too.
     more = page.model_copy(update={"objectives": (*page.objectives, "say what one row means")})
     assert lesson_differences(more, clean) == ["the questions or objectives in the title cell differ"]
+
+
+PROSE_PAGES = [p for p in COURSE.all_pages() if (ROOT / f"{p.file}.md").exists()]
+
+
+@pytest.mark.parametrize("page", PROSE_PAGES, ids=lambda p: p.file.removeprefix("book/"))
+def test_prose_page_questions_objectives_and_key_points_match_the_data(page) -> None:
+    """A page's words may carry links and glossary roles; the words must be lessons.yaml's."""
+    found = page_differences(page, (ROOT / f"{page.file}.md").read_text(encoding="utf-8"))
+    assert not found, f"{page.file}.md: {'; '.join(found)}. Make the page and lessons.yaml say the same."
+
+
+def test_a_prose_page_edited_by_hand_is_caught() -> None:
+    page = COURSE.page("book/ethics/risks-and-harms")
+    text = (ROOT / f"{page.file}.md").read_text(encoding="utf-8")
+    assert page_differences(page, text) == []
+    planted = {
+        "questions": text.replace(
+            "How do we tell a small\nrisk from a serious one?", "How big is a risk?", 1
+        ),
+        "objectives": text.replace("- rate a risk by how likely", "- rate a risk by how new", 1),
+        "key points": text.replace("## Key points\n\n- ", "## Key points\n\n- Never ", 1),
+    }
+    for part, edited in planted.items():
+        assert edited != text, part
+        assert page_differences(page, edited) == [f"the {part} differ from lessons.yaml"]
+    # A page whose block went missing while the data still has it is caught too.
+    assert "the key points differ from lessons.yaml" in page_differences(
+        page, text.replace("## Key points", "## Points")
+    )
 
 
 @pytest.mark.parametrize("page", EXERCISES, ids=lambda p: p.file.rsplit("/", 1)[-1])
