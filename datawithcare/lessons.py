@@ -9,11 +9,13 @@ key is an error, not silently ignored) and turns it into what the book shows:
 - the module times on the welcome page and the course map, and the whole
   course's time, always the sum of the pages;
 - the persona paths, with every prerequisite checked;
-- each notebook's time line in its title cell ("**Time:** about 40 minutes ...").
+- each notebook's title cell (questions, objectives and the time line
+  "**Time:** about 40 minutes ...") and its "## Key points".
 
 The book gets these at build time through :mod:`datawithcare.sphinx_lessons`.
-A maintainer who changes a time runs ``python -m datawithcare.lessons`` to
-rewrite the notebooks' time lines; the tests check that they match.
+A maintainer who changes a time, a question, an objective or a key point
+changes it here and runs ``python -m datawithcare.lessons`` to rewrite the
+notebooks; the tests fail when a notebook and this file disagree.
 """
 
 from __future__ import annotations
@@ -291,10 +293,151 @@ def stated_minutes(notebook: dict) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def write_time_lines(course: Course, root: Path) -> list[Path]:
-    """Rewrite the time line of every lesson notebook's title cell from the data.
+# The questions, objectives and key points are written from the data too:
+# the title cell's block from "**Questions**" down to the time line, and the
+# "## Key points" section (down to the next "## " heading) of the last cell
+# that has one.
+_QUESTIONS_BLOCK = re.compile(r"^\*\*Questions\*\*.*?(?=^\*\*Time[:.]?\*\*)", re.S | re.M)
+_KEY_POINTS = re.compile(r"^## Key points\n.*?(?=^## |\Z)", re.S | re.M)
 
-    Only that one line changes. Exercises are left alone: their student
+
+def _end(text: str, mark: str) -> str:
+    """``text`` ending in ``mark``, unless it already ends a sentence."""
+    return text if text.endswith((".", "?", "!", ":", ";")) else text + mark
+
+
+def questions_block(page: Page) -> str:
+    """The title cell's questions and objectives, from the data."""
+    lines = ["**Questions**", ""]
+    lines += [f"- {q}" for q in page.questions]
+    lines += ["", "**Objectives.** By the end you can", ""]
+    last = len(page.objectives) - 1
+    lines += [f"- {_end(o, '.' if i == last else ';')}" for i, o in enumerate(page.objectives)]
+    return "\n".join(lines) + "\n\n"
+
+
+def key_points_block(page: Page) -> str:
+    """The '## Key points' section, from the data."""
+    lines = ["## Key points", ""] + [f"- {_end(k, '.')}" for k in page.key_points]
+    return "\n".join(lines) + "\n\n"
+
+
+def _source(cell: dict) -> str:
+    source = cell["source"]
+    return source if isinstance(source, str) else "".join(source)
+
+
+def key_points_cell(notebook: dict) -> dict | None:
+    """The last Markdown cell with a '## Key points' section, or None."""
+    found = None
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown" and _KEY_POINTS.search(_source(cell)):
+            found = cell
+    return found
+
+
+def lesson_differences(page: Page, notebook: dict) -> list[str]:
+    """How a notebook's title cell and key points differ from the data (empty if they agree)."""
+    found = []
+    title = _source(title_cell(notebook))
+    if stated_time(notebook) != time_line(page):
+        found.append(f"the time line is not {time_line(page)!r}")
+    if page.questions or page.objectives:
+        block = _QUESTIONS_BLOCK.search(title)
+        if not block:
+            found.append("the title cell has no '**Questions**' block above its time line")
+        elif block.group(0).rstrip() != questions_block(page).rstrip():
+            found.append("the questions or objectives in the title cell differ")
+    if page.key_points:
+        cell = key_points_cell(notebook)
+        if cell is None:
+            found.append("there is no '## Key points' section")
+        elif _KEY_POINTS.search(_source(cell)).group(0).rstrip() != key_points_block(page).rstrip():
+            found.append("the key points differ")
+    return found
+
+
+def rewrite_lesson(page: Page, notebook: dict) -> bool:
+    """Write the time line, questions, objectives and key points from the data into ``notebook``.
+
+    Only those parts change. Returns whether anything changed.
+    """
+    cell = title_cell(notebook)
+    text = _source(cell)
+    if not _TIME_LINE.search(text):
+        raise ValueError(f"{page.file} has no '**Time:**' line in its title cell.")
+    new = _TIME_LINE.sub(lambda _: time_line(page), text, count=1)
+    if page.questions or page.objectives:
+        if not _QUESTIONS_BLOCK.search(new):
+            raise ValueError(f"{page.file} has no '**Questions**' block above its time line.")
+        new = _QUESTIONS_BLOCK.sub(lambda _: questions_block(page), new, count=1)
+    changed = new != text
+    cell["source"] = new
+    if page.key_points:
+        points = key_points_cell(notebook)
+        if points is None:
+            raise ValueError(f"{page.file} has no '## Key points' section.")
+        text = _source(points)
+        new = _KEY_POINTS.sub(lambda _: key_points_block(page), text, count=1)
+        changed = changed or new != text
+        points["source"] = new
+    return changed
+
+
+# Prose pages ------------------------------------------------------------------
+#
+# A Markdown page writes its questions as one sentence or a list, its
+# objectives and key points as lists, with MyST roles ({term}`harm`) and links
+# in them. The words, not the mark-up, must agree with the data.
+
+_MD_QUESTIONS = re.compile(r"^\*\*Questions:?\*\*:?\s*(.*?)(?=\n\n)", re.S | re.M)
+_MD_OBJECTIVES = re.compile(r"^\*\*Objectives[^\n]*\n\n(.*?)(?=\n\n)", re.S | re.M)
+_MD_KEY_POINTS = re.compile(r"^## Key points\n\n(.*?)(?=\n\n|\Z)", re.S | re.M)
+
+
+def _bullets(text: str) -> list[str]:
+    items: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("- "):
+            items.append(line[2:].strip())
+        elif items and line.strip():
+            items[-1] += " " + line.strip()
+    return items
+
+
+def _words(text: str) -> str:
+    """Text without its mark-up: roles and links keep their words; spaces and end stops go."""
+    text = re.sub(r"\{(?:term|doc)\}`([^`<]*?)(?: ?<[^>]*>)?`", r"\1", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return " ".join(text.split()).rstrip(".;:").strip()
+
+
+def page_differences(page: Page, text: str) -> list[str]:
+    """How a Markdown page's questions, objectives and key points differ from the data."""
+    found = []
+    parts = (
+        ("questions", _MD_QUESTIONS, page.questions),
+        ("objectives", _MD_OBJECTIVES, page.objectives),
+        ("key points", _MD_KEY_POINTS, page.key_points),
+    )
+    for name, pattern, data in parts:
+        match = pattern.search(text)
+        if not match and not data:
+            continue
+        items = _bullets(match.group(1)) if match else []
+        if match and not items:  # questions written as one paragraph
+            shown, wanted = [_words(match.group(1))], [_words(" ".join(data))]
+        else:
+            shown, wanted = [_words(i) for i in items], [_words(d) for d in data]
+        if shown != wanted:
+            found.append(f"the {name} differ from lessons.yaml")
+    return found
+
+
+def write_time_lines(course: Course, root: Path) -> list[Path]:
+    """Rewrite every lesson notebook's time line, questions, objectives and key points from the data.
+
+    Only those parts change. Exercises are left alone: their student
     copies are generated from the sources, which state 'about N minutes'.
     Returns the notebooks that changed.
     """
@@ -306,13 +449,7 @@ def write_time_lines(course: Course, root: Path) -> list[Path]:
             continue
         path = root / f"{page.file}.ipynb"
         nb = nbformat.read(path, as_version=4)
-        cell = title_cell(nb)
-        text = cell["source"]
-        if not _TIME_LINE.search(text):
-            raise ValueError(f"{path} has no '**Time:**' line in its title cell.")
-        new = _TIME_LINE.sub(time_line(page), text, count=1)
-        if new != text:
-            cell["source"] = new
+        if rewrite_lesson(page, nb):
             nbformat.write(nb, path)
             changed.append(path)
     return changed
@@ -322,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     root = LESSONS_FILE.parent.parent
     course = load_course()
     for path in write_time_lines(course, root):
-        print(f"updated the time line in {path.relative_to(root)}")
+        print(f"updated the title cell and key points of {path.relative_to(root)}")
     print(f"{len(course.modules)} modules, {format_minutes(course.minutes)} in all.")
     return 0
 

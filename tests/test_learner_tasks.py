@@ -1,14 +1,15 @@
 """Learners write code early and often, and hints help without giving the answer.
 
 Issue 12 found that in most lessons the first task came after 70% of the
-cells. For the lessons rewritten for load (listed below; add a lesson here
-once it has been rewritten), these tests hold that:
+cells. For every lesson, these tests hold that:
 
-- the first task ("### Your turn N: ..." or "**Task N.**") comes in the first
+- the first task ("### Your turn N: ...", "### Task N: ..." or "**Task N.**") comes in the first
   third of the cells;
 - no stretch of more than ``MAX_GAP`` cells goes by without a task (about
   10 to 15 minutes of teaching in these lessons);
-- every task has a collapsed solution, and any collapsed "Hint" before it
+- a lesson has at least one task for every full 15 of its minutes in
+  lessons.yaml (a task every 10 to 15 minutes);
+- every task heading has a collapsed solution, and any collapsed "Hint" before it
   contains no line of that solution's code.
 """
 
@@ -19,27 +20,20 @@ import re
 import pytest
 from harness import ROOT, cell_source, read_notebook
 
-REWRITTEN = [
-    "00-jupyter-in-ten-minutes",
-    "05-checking-incoming-data",
-    "06a-first-look",
-    "06b-selecting-and-filtering",
-    "06c-cleaning-messy-data",
-    "06c2-fixing-messy-data",
-    "06d-counting-and-grouping",
-    "06e-joining-and-time",
-    "07a-honest-charts",
-    "07b-charts-that-mislead",
-    "08a-aggregate-suppress-round",
-    "08b-pseudonymise",
-    "08c-k-anonymity-and-linkage",
-    "09a-wellbeing-before-and-after",
-]
+from datawithcare.lessons import load_course
+
+COURSE = load_course()
+
+#: Every lesson: all the notebooks in notebooks/ (the list of lessons once
+#: rewritten for load is now all of them).
+REWRITTEN = sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
 
 #: The most cells a learner reads and runs before the next task.
 MAX_GAP = 16
 
-TASK = re.compile(r"^### Your turn \d+:|\*\*Task \d+\.\*\*", re.M)
+TASK = re.compile(r"^### (?:Your turn|Task) \d+:|\*\*Task \d+\.\*\*", re.M)
+#: A task with a heading of its own, which must have a collapsed solution.
+HEADED_TASK = re.compile(r"^### (?:Your turn|Task) \d+:", re.M)
 DETAILS = re.compile(r"<details>\s*<summary>(.*?)</summary>(.*?)</details>", re.S)
 CODE = re.compile(r"```python\n(.*?)```", re.S)
 
@@ -87,7 +81,7 @@ def _lesson(name: str) -> dict:
 def test_the_first_task_comes_in_the_first_third(name: str) -> None:
     nb = _lesson(name)
     positions = task_positions(nb)
-    assert positions, f"{name}: no task ('### Your turn N: ...' or '**Task N.**')."
+    assert positions, f"{name}: no task ('### Your turn N: ...', '### Task N: ...' or '**Task N.**')."
     assert positions[0] <= len(nb["cells"]) / 3, (
         f"{name}: the first task is cell {positions[0]} of {len(nb['cells'])}; "
         "give the learner something to do (predict, change one value, fill a blank) in the first third."
@@ -106,7 +100,7 @@ def test_every_your_turn_has_a_solution_and_no_hint_gives_it_away(name: str) -> 
     nb = _lesson(name)
     for index, cell in enumerate(nb["cells"]):
         text = cell_source(cell)
-        if cell["cell_type"] != "markdown" or not re.search(r"^### Your turn \d+:", text, re.M):
+        if cell["cell_type"] != "markdown" or not HEADED_TASK.search(text):
             continue
         # The solution sits in this cell or a few cells on (after the learner's empty cell),
         # before the next task.
@@ -118,13 +112,27 @@ def test_every_your_turn_has_a_solution_and_no_hint_gives_it_away(name: str) -> 
                 if TASK.search(cell_source(later)):
                     break
         assert any("<summary>Show a solution</summary>" in t for t in following), (
-            f"{name} cell {index}: a 'Your turn' without a collapsed 'Show a solution'."
+            f"{name} cell {index}: a task heading without a collapsed 'Show a solution'."
         )
         found = hint_leaks("\n".join(following))
         assert not found, f"{name} cell {index}: a hint contains solution code: {found}"
 
 
+@pytest.mark.parametrize("name", REWRITTEN)
+def test_a_task_for_every_15_minutes_of_the_lesson(name: str) -> None:
+    minutes = COURSE.page(f"notebooks/{name}").minutes
+    tasks = len(task_positions(_lesson(name)))
+    assert tasks >= minutes // 15, (
+        f"{name}: {tasks} tasks in a lesson of {minutes} minutes; give at least {minutes // 15} "
+        "(one every 10 to 15 minutes), or recount its minutes in lessons.yaml."
+    )
+
+
 # The checks must be able to fail.
+
+
+def test_every_lesson_is_checked() -> None:
+    assert len(REWRITTEN) >= 20 and "09b-official-statistics" in REWRITTEN
 
 
 def test_the_gap_check_counts_cells_between_tasks() -> None:

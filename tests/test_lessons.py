@@ -23,7 +23,11 @@ from datawithcare.lessons import (
     Course,
     exercise_source,
     format_minutes,
+    key_points_cell,
+    lesson_differences,
     load_course,
+    page_differences,
+    rewrite_lesson,
     stated_minutes,
     stated_time,
     time_line,
@@ -201,11 +205,78 @@ EXERCISES = [p for p in COURSE.all_pages() if p.kind == "exercise"]
 
 
 @pytest.mark.parametrize("page", LESSON_NOTEBOOKS, ids=lambda p: p.file.rsplit("/", 1)[-1])
-def test_notebook_title_cell_time_line_matches_the_data(page) -> None:
+def test_notebook_title_cell_and_key_points_match_the_data(page) -> None:
+    """lessons.yaml is the one source of a lesson's time, questions, objectives and key points."""
     nb = json.loads((ROOT / f"{page.file}.ipynb").read_text(encoding="utf-8"))
-    assert stated_time(nb) == time_line(page), (
-        f"{page.file}: the title cell's time line differs from lessons.yaml. "
-        "Run `python -m datawithcare.lessons` to rewrite it from the data."
+    assert stated_time(nb) == time_line(page)
+    found = lesson_differences(page, nb)
+    assert not found, (
+        f"{page.file} differs from lessons.yaml: {'; '.join(found)}. Change lessons.yaml, then run "
+        "`python -m datawithcare.lessons` to rewrite the notebook from it."
+    )
+
+
+def test_a_notebook_edited_by_hand_is_caught_and_rewritten_from_the_data() -> None:
+    """A planted edit in each of the three parts is found; rewriting from the data mends it."""
+    page = COURSE.page("notebooks/06a-first-look")
+    clean = json.loads((ROOT / f"{page.file}.ipynb").read_text(encoding="utf-8"))
+    assert lesson_differences(page, clean) == []
+    title, points = clean["cells"][0], key_points_cell(clean)
+    edits = {
+        "the questions or objectives in the title cell differ": (
+            title,
+            "- look at the first and last rows",
+            "- look at the first rows",
+        ),
+        "the key points differ": (
+            points,
+            "read the smallest and largest values first",
+            "read the mean first",
+        ),
+        "the time line is not": (title, "**Time:** about", "**Time:** roughly"),
+    }
+    for message, (cell, before, after) in edits.items():
+        nb = copy.deepcopy(clean)
+        target = nb["cells"][clean["cells"].index(cell)]
+        text = "".join(target["source"]) if isinstance(target["source"], list) else target["source"]
+        assert before in text
+        target["source"] = text.replace(before, after, 1)
+        found = lesson_differences(page, nb)
+        assert len(found) == 1 and found[0].startswith(message), found
+        assert rewrite_lesson(page, nb) is True
+        assert lesson_differences(page, nb) == []
+    # An objective added in the data (and not yet in the notebook) is caught too.
+    more = page.model_copy(update={"objectives": (*page.objectives, "say what one row means")})
+    assert lesson_differences(more, clean) == ["the questions or objectives in the title cell differ"]
+
+
+PROSE_PAGES = [p for p in COURSE.all_pages() if (ROOT / f"{p.file}.md").exists()]
+
+
+@pytest.mark.parametrize("page", PROSE_PAGES, ids=lambda p: p.file.removeprefix("book/"))
+def test_prose_page_questions_objectives_and_key_points_match_the_data(page) -> None:
+    """A page's words may carry links and glossary roles; the words must be lessons.yaml's."""
+    found = page_differences(page, (ROOT / f"{page.file}.md").read_text(encoding="utf-8"))
+    assert not found, f"{page.file}.md: {'; '.join(found)}. Make the page and lessons.yaml say the same."
+
+
+def test_a_prose_page_edited_by_hand_is_caught() -> None:
+    page = COURSE.page("book/ethics/risks-and-harms")
+    text = (ROOT / f"{page.file}.md").read_text(encoding="utf-8")
+    assert page_differences(page, text) == []
+    planted = {
+        "questions": text.replace(
+            "How do we tell a small\nrisk from a serious one?", "How big is a risk?", 1
+        ),
+        "objectives": text.replace("- rate a risk by how likely", "- rate a risk by how new", 1),
+        "key points": text.replace("## Key points\n\n- ", "## Key points\n\n- Never ", 1),
+    }
+    for part, edited in planted.items():
+        assert edited != text, part
+        assert page_differences(page, edited) == [f"the {part} differ from lessons.yaml"]
+    # A page whose block went missing while the data still has it is caught too.
+    assert "the key points differ from lessons.yaml" in page_differences(
+        page, text.replace("## Key points", "## Points")
     )
 
 
@@ -251,6 +322,34 @@ def test_every_prose_page_takes_its_time_line_from_the_data() -> None:
         if line and f'{{{{ page_line["{page.file}"] }}}}' not in line.group(0):
             typed.append(page.file)
     assert not typed, f"These pages type their time by hand; use {{{{ page_line[...] }}}}: {typed}"
+
+
+_NUMBER_WORDS = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40}
+
+
+def titled_minutes(title: str) -> int | None:
+    """The minutes a title promises ('Jupyter in ten minutes' -> 10), or None."""
+    match = re.search(r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r") minutes?\b", title, re.I)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+def test_no_title_promises_a_time_its_minutes_do_not_keep() -> None:
+    """The review found "Jupyter in ten minutes" taking 20 minutes by its own data."""
+    assert titled_minutes("Jupyter in ten minutes") == 10
+    assert titled_minutes("Jupyter: your first notebook") is None
+    wrong = [
+        (p.file, p.title, p.minutes)
+        for p in COURSE.all_pages()
+        if titled_minutes(p.title) is not None and titled_minutes(p.title) != p.minutes
+    ]
+    assert not wrong, f"These titles promise a time their minutes in lessons.yaml do not keep: {wrong}"
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        title = json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["source"]
+        heading = ("".join(title) if isinstance(title, list) else title).splitlines()[0]
+        assert titled_minutes(heading) is None, f"{notebook.name}: a time in the title {heading!r}"
 
 
 def test_times_are_written_in_plain_words() -> None:
