@@ -46,7 +46,7 @@ CONTRACT_COLUMNS = {
         "nhs_number", "ni_number", "immigration_status", "arrival_date", "registered_on", "referral_source",
         "household_size", "consent_contact", "consent_share_partners", "consent_case_study",
     ],
-    "cases": ["case_id", "client_id", "issue_area", "opened_on", "closed_on", "outcome", "caseworker"],
+    "cases": ["case_id", "client_id", "immigration_status_at_open", "issue_area", "opened_on", "closed_on", "outcome", "caseworker"],
     "attendance": ["session_id", "session_date", "activity", "client_id", "attended"],
     "wellbeing": [
         "client_id", "survey", "survey_date", "life_satisfaction", "worthwhile", "happy_yesterday", "anxious_yesterday",
@@ -120,8 +120,16 @@ def test_shipped_folder_is_small_and_utf8():
 def test_every_table_has_the_contract_columns(t, profile):
     # The sector's own column takes the name its profile gives it.
     column = profile["sector"]["status"]["column"]
+    # Columns some sectors add: a condition beside the status, a safeguarding flag at the end.
+    condition = profile["sector"].get("condition")
+    safeguarding = profile["sector"].get("safeguarding")
     for name, columns in CONTRACT_COLUMNS.items():
-        expected = [column if c == "immigration_status" else c for c in columns]
+        expected = [c.replace("immigration_status", column) for c in columns]
+        if name == "clients":
+            if condition:
+                expected.insert(expected.index(column) + 1, condition["column"])
+            if safeguarding:
+                expected.append(safeguarding["column"])
         assert list(t[name].columns) == expected, name
 
 
@@ -1084,3 +1092,140 @@ def test_an_old_profile_is_told_the_new_key_name(tmp_path):
     with pytest.raises(ProfileError) as error:
         load_profile(write_profile(tmp_path, old))
     assert str(error.value) == "The profile key 'immigration_statuses' is now called 'statuses'. Rename it."
+
+
+# -- realism that depends on the status (issue 15, item 6) ---------------------
+
+
+@functools.cache
+def realism_tables(which: str) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """The active profile with its shipped tables, or with the tables another seed makes."""
+    profile = load_profile()
+    if which == "shipped":
+        return profile, {name: load_dataset(name) for name in ("clients", "cases")}
+    return profile, generate_tables(seed=int(which), profile=profile)
+
+
+REALISM = ["shipped", "7"]
+
+
+def _statuses_with(profile: dict, key: str) -> dict[str, dict]:
+    return {s["label"]: s for s in profile["statuses"] if s.get(key)}
+
+
+@pytest.mark.parametrize("which", REALISM)
+def test_share_of_men_among_adults_follows_the_status(which):
+    profile, tables = realism_tables(which)
+    clients = tables["clients"]
+    status = profile["sector"]["status"]["column"]
+    expected = profile["sector"]["expectations"].get("share_of_men_among_adults") or {}
+    assert expected.get("Asylum seeker awaiting decision") == [0.70, 0.80]
+    adults = clients[clients["age"] >= 18]
+    for label, (low, high) in expected.items():
+        group = adults[adults[status] == label]
+        assert len(group) >= 200, label
+        assert low <= (group["gender"] == "Man").mean() <= high, label
+    # ...while people who came on the Ukraine scheme, as families, are not mostly men.
+    assert (adults.loc[adults[status] == "Ukraine scheme", "gender"] == "Man").mean() < 0.6
+
+
+@pytest.mark.parametrize("which", REALISM)
+def test_ages_differ_by_status_as_the_profile_says(which):
+    profile, tables = realism_tables(which)
+    clients = tables["clients"]
+    status = profile["sector"]["status"]["column"]
+    bands = profile["age_bands"]
+    middle = np.array([(b["min"] + b["max"] + 1) / 2 for b in bands])
+    expected = {
+        label: float(np.average(middle, weights=s["age_band_weights"]))
+        for label, s in _statuses_with(profile, "age_band_weights").items()
+    }
+    assert len(expected) >= 3
+    observed = clients.groupby(clients[status].astype(str))["age"].mean()
+    for label, mean in expected.items():
+        assert abs(observed[label] - mean) < 3, (label, observed[label], mean)
+    # Asylum seekers are mostly young adults; the schemes bring families, with older people.
+    assert observed["Ukraine scheme"] - observed["Asylum seeker awaiting decision"] > 4
+    under_25 = clients["age"] < 25
+    assert under_25[clients[status] == "Asylum seeker awaiting decision"].mean() > 0.25
+
+
+@pytest.mark.parametrize("which", REALISM)
+def test_no_recourse_to_public_funds_is_a_condition_not_a_status(which):
+    profile, tables = realism_tables(which)
+    clients = tables["clients"]
+    status = profile["sector"]["status"]["column"]
+    labels = [s["label"] for s in profile["statuses"]]
+    assert not any("recourse" in label.lower() or "nrpf" in label.lower() for label in labels)
+    column = profile["sector"]["condition"]["column"]
+    assert column == "nrpf_condition" and clients[column].dtype == bool
+    can_apply = _statuses_with(profile, "condition_chance")
+    assert {"Limited leave to remain", "BN(O) visa"} <= set(can_apply)
+    with_condition = clients.loc[clients[column], status].astype(str)
+    assert len(with_condition) > 50
+    assert set(with_condition) <= set(can_apply), "only leave that can carry the condition has it"
+    # The condition is not on everyone in those statuses either.
+    assert not clients.loc[clients[status].isin(list(can_apply)), column].all()
+
+
+@pytest.mark.parametrize("which", REALISM)
+def test_referral_sources_depend_on_the_status(which):
+    profile, tables = realism_tables(which)
+    clients = tables["clients"]
+    status = profile["sector"]["status"]["column"]
+    restricted = {r["label"]: r["statuses"] for r in profile["referral_sources"] if r.get("statuses")}
+    assert "British citizen" not in restricted["Asylum accommodation staff"]
+    for source, allowed in restricted.items():
+        referred = clients.loc[clients["referral_source"] == source, status].astype(str)
+        assert len(referred) > 0, source
+        assert set(referred) <= set(allowed), source
+    settled = ["British citizen", "Indefinite leave to remain", "EUSS settled status"]
+    assert not (
+        clients[status].isin(settled) & (clients["referral_source"] == "Asylum accommodation staff")
+    ).any()
+
+
+@pytest.mark.parametrize("which", REALISM)
+def test_statuses_change_only_along_the_profiles_transitions(which):
+    profile, tables = realism_tables(which)
+    clients, cases = tables["clients"], tables["cases"]
+    status = profile["sector"]["status"]["column"]
+    cases = cases.merge(clients[["client_id", status]], on="client_id")
+    at_open = cases[f"{status}_at_open"].astype(str)
+    now = cases[status].astype(str)
+    changed = cases[at_open != now]
+    assert changed["client_id"].nunique() > 50, "some statuses change"
+    allowed = {
+        (earlier, s["label"]) for s in profile["statuses"] for earlier in (s.get("earlier_statuses") or {})
+    }
+    pairs = set(zip(at_open[at_open != now], now[at_open != now], strict=True))
+    assert pairs <= allowed
+    assert ("Asylum seeker awaiting decision", "Refugee status") in pairs
+    # Each client's cases with the earlier status all opened before those with the current one.
+    cases["is_earlier"] = (at_open != now).to_numpy()
+    last_earlier = cases[cases["is_earlier"]].groupby("client_id")["opened_on"].max()
+    first_current = cases[~cases["is_earlier"]].groupby("client_id")["opened_on"].min()
+    both = last_earlier.index.intersection(first_current.index)
+    assert (last_earlier[both] <= first_current[both]).all()
+
+
+@pytest.mark.parametrize("which", REALISM)
+def test_sixteen_and_seventeen_year_olds_alone_are_flagged_for_safeguarding(which):
+    profile, tables = realism_tables(which)
+    clients = tables["clients"]
+    status = profile["sector"]["status"]["column"]
+    flag = profile["sector"]["safeguarding"]
+    assert flag["column"] == "unaccompanied_minor" and "safeguarding" in flag["description"]
+    born, registered = clients["date_of_birth"], clients["registered_on"]
+    age_then = (
+        registered.dt.year
+        - born.dt.year
+        - (
+            (registered.dt.month < born.dt.month)
+            | ((registered.dt.month == born.dt.month) & (registered.dt.day < born.dt.day))
+        )
+    )
+    should = (age_then <= 17) & clients[status].isin(flag["statuses"]) & (clients["household_size"] == 1)
+    assert clients[flag["column"]].dtype == bool
+    assert clients[flag["column"]].sum() > 0
+    assert (clients[flag["column"]] == should).all()

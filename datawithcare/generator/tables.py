@@ -103,11 +103,11 @@ def weekday_of(days: np.ndarray) -> np.ndarray:
 def age_at(dob: np.ndarray, when: np.datetime64) -> np.ndarray:
     """Whole years between date of birth and a date, as people count birthdays."""
     dob = np.asarray(dob, dtype="datetime64[D]")
-    when_arr = np.array([when])
+    when = np.asarray(when, dtype="datetime64[D]")  # one date, or one per person
     dm, dd = month_of(dob), (dob - dob.astype("datetime64[M]")).astype(np.int64)
-    wm, wd = month_of(when_arr)[0], int((when_arr - when_arr.astype("datetime64[M]")).astype(np.int64)[0])
+    wm, wd = month_of(when), (when - when.astype("datetime64[M]")).astype(np.int64)
     before_birthday = (dm > wm) | ((dm == wm) & (dd > wd))
-    return year_of(when_arr)[0] - year_of(dob) - before_birthday.astype(np.int64)
+    return year_of(when) - year_of(dob) - before_birthday.astype(np.int64)
 
 
 class DaySampler:
@@ -242,10 +242,25 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     genders = labels_of(profile["genders"])
 
     nat = choose(rng, n, [x["weight"] for x in nats])
-    gender = choose_given(rng, nat, weight_matrix(nats, "genders", genders))
+    status = choose_given(rng, nat, weight_matrix(nats, "statuses", labels_of(statuses)))
 
+    # Gender: the mix of the person's status where the profile gives one
+    # (most people seeking asylum alone are men), else of their nationality.
+    gender = choose_given(rng, nat, weight_matrix(nats, "genders", genders))
+    status_genders = np.array([s.get("genders") is not None for s in statuses])
+    if status_genders.any():
+        by_status = weight_matrix(
+            [{"genders": s.get("genders") or {"_": 1}} for s in statuses], "genders", genders
+        )
+        by_status[~status_genders] = 1  # not used: these statuses keep the nationality's mix
+        gender = np.where(status_genders[status], choose_given(rng, status, by_status), gender)
+
+    # Age band: the mix of the person's status where the profile gives one.
     bands = profile["age_bands"]
-    band = choose(rng, n, [b["weight"] for b in bands])
+    band_weights = np.array(
+        [s.get("age_band_weights") or [b["weight"] for b in bands] for s in statuses], float
+    )
+    band = choose_given(rng, status, band_weights)
     low = np.array([b["min"] for b in bands])[band]
     high = np.array([b["max"] for b in bands])[band]
     age_target = low + np.floor(rng.random(n) * (high - low + 1)).astype(np.int64)
@@ -260,10 +275,14 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
 
     # Client numbers follow the order people registered in.
     order = np.argsort(registered, kind="stable")
-    nat, gender, dob, registered = nat[order], gender[order], dob[order], registered[order]
+    nat, status, gender, dob, registered = (
+        nat[order],
+        status[order],
+        gender[order],
+        dob[order],
+        registered[order],
+    )
     age = age_at(dob, ref)
-
-    status = choose_given(rng, nat, weight_matrix(nats, "statuses", labels_of(statuses)))
 
     # Languages: a main language, then any others.
     langs = language_list(profile)
@@ -306,6 +325,9 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     span = (registered - floor_).astype(np.int64)
     redo = arrival < floor_
     arrival = np.where(redo, floor_ + np.floor(rng.random(n) * (span + 1)).astype(np.int64) * DAY, arrival)
+    # People of the country itself never arrived: no arrival date.
+    from_abroad = np.array([x.get("arrived_from_abroad", True) for x in nats])[nat]
+    arrival = np.where(from_abroad, arrival, np.datetime64("NaT"))
 
     # Names from the pool of the person's nationality.
     names = name_tables(profile)
@@ -346,11 +368,32 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     has_ni = rng.random(n) < np.array([s["has_ni_number"] for s in statuses])[status]
     ni = make_ni_numbers(rng, n, ident["ni_prefix"])
 
-    referral = choose(rng, n, [r["weight"] for r in profile["referral_sources"]])
+    # Referral: each source reaches only the statuses the profile allows
+    # (nobody settled is referred by asylum accommodation staff).
+    sources = profile["referral_sources"]
+    status_labels = labels_of(statuses)
+    reaches = np.array(
+        [[r.get("statuses") is None or s in r["statuses"] for r in sources] for s in status_labels]
+    )
+    referral = choose_given(rng, status, reaches * np.array([r["weight"] for r in sources], float))
     referral = np.where(rng.random(n) < missing.get("referral_source", 0), -1, referral)
     sizes_ = profile["household_size"]
     household = np.array([h["size"] for h in sizes_])[choose(rng, n, [h["weight"] for h in sizes_])]
     consent = {key: rng.random(n) < chance for key, chance in profile["consent"].items()}
+
+    # Columns some sectors add: a condition attached to some statuses (such as
+    # no recourse to public funds), and a safeguarding flag for young people
+    # in some statuses who live alone.
+    sector = profile["sector"]
+    extra = {}
+    if sector.get("condition"):
+        chance = np.array([s.get("condition_chance", 0) for s in statuses])[status]
+        extra[sector["condition"]["column"]] = rng.random(n) < chance
+    if sector.get("safeguarding"):
+        flag = sector["safeguarding"]
+        young = age_at(dob, registered) <= flag["max_age"]  # their age when they registered
+        in_status = np.isin(status, [status_labels.index(s) for s in flag["statuses"]])
+        extra[flag["column"]] = young & in_status & (household == 1)
 
     borough_labels = labels_of(boroughs)
     return pd.DataFrame(
@@ -372,11 +415,13 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
             "nhs_number": text_column(nhs, has_nhs),
             "ni_number": text_column(ni, has_ni),
             status_column(profile): categorical(status, labels_of(statuses)),
+            **{k: v for k, v in extra.items() if k == sector.get("condition", {}).get("column")},
             "arrival_date": arrival,
             "registered_on": registered,
             "referral_source": categorical(referral, labels_of(profile["referral_sources"])),
             "household_size": household,
             **consent,
+            **{k: v for k, v in extra.items() if k != sector.get("condition", {}).get("column")},
         },
         copy=False,  # every column above is new: no need to copy it again
     )
@@ -433,10 +478,28 @@ def make_cases(profile: dict, rng: np.random.Generator, clients: pd.DataFrame) -
     first = np.where(closed_days, registered, first)
     opened = np.where(is_first, first, later)
 
+    # Statuses change: some clients held an earlier status (the profile says
+    # which, and how often) until a day between registering and the end of
+    # the period. A case carries the status its client held when it opened.
     statuses = profile["statuses"]
+    status_labels = labels_of(statuses)
+    current = codes_of(clients[status_column(profile)])
+    earlier_matrix = np.array(
+        [[(s.get("earlier_statuses") or {}).get(e, 0.0) for e in status_labels] for s in statuses], float
+    )
+    stay = np.clip(1 - earlier_matrix.sum(axis=1), 0, 1)
+    earlier = choose_given(rng, current, np.column_stack([earlier_matrix, stay]))
+    changed = earlier < len(statuses)  # the last column: no earlier status
+    client_registered = days_of(clients["registered_on"])
+    changed_on = (
+        client_registered
+        + np.floor(rng.random(n) * ((end - client_registered) / DAY + 1)).astype(np.int64) * DAY
+    )
+    before_change = changed[owner] & (opened < changed_on[owner])
+    status = np.where(before_change, earlier[owner], current[owner])
+
     areas = cfg["issue_areas"]
     area_labels = labels_of(areas)
-    status = codes_of(clients[status_column(profile)])[owner]
     area = choose_given(rng, status, weight_matrix(statuses, "issues", area_labels))
     median = np.array([a["median_days_open"] for a in areas], dtype=float)[area]
     duration = np.floor(median * np.exp(0.8 * rng.standard_normal(len(owner)))).astype(np.int64)
@@ -461,6 +524,7 @@ def make_cases(profile: dict, rng: np.random.Generator, clients: pd.DataFrame) -
     frame = pd.DataFrame(
         {
             "client_id": clients["client_id"].to_numpy()[owner],
+            f"{status_column(profile)}_at_open": categorical(status, status_labels),
             "issue_area": categorical(area, area_labels),
             "opened_on": opened,
             "closed_on": closed,
