@@ -1229,3 +1229,31 @@ def test_sixteen_and_seventeen_year_olds_alone_are_flagged_for_safeguarding(whic
     assert clients[flag["column"]].dtype == bool
     assert clients[flag["column"]].sum() > 0
     assert (clients[flag["column"]] == should).all()
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_only_people_who_came_from_abroad_have_an_arrival_date(name):
+    profile, tables = sector_tables(name)
+    clients = tables["clients"]
+    never = [n["label"] for n in profile["nationalities"] if n.get("arrived_from_abroad") is False]
+    if name == "homelessness-greater-manchester":
+        assert never == ["United Kingdom"]
+    came = ~clients["nationality"].isin(never)
+    assert clients.loc[~came, "arrival_date"].isna().all()
+    assert clients.loc[came, "arrival_date"].notna().all()
+    assert (clients.loc[came, "arrival_date"] <= clients.loc[came, "registered_on"]).all()
+    # In the releases they have no arrival year, and an arrival period of their own.
+    careless, safe = tables["careless_release"], tables["safe_release"]
+    assert careless["arrival_year"].isna().sum() == (careless["nationality"].isin(never)).sum()
+    if never:
+        assert profile["releases"]["no_arrival_label"] in set(safe["arrival_period"])
+
+
+def test_the_second_sectors_datapackage_is_valid_with_frictionless(tmp_path, capsys):
+    """Its UK nationals have no arrival date: the package must allow empty arrival dates and years."""
+    import frictionless
+
+    assert main(["--profile", "homelessness-greater-manchester", "--out", str(tmp_path), "--quiet"]) == 0
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    problems = [] if report.valid else report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    assert report.valid, problems

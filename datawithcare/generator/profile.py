@@ -519,6 +519,8 @@ class Releases(Part):
     max_share: Prob
     not_a_status: list[Text]
     merged_arrival_label: Text
+    # The arrival period of people with no arrival date (nationalities with arrived_from_abroad: false).
+    no_arrival_label: Text = None
 
 
 class MessyExport(Part):

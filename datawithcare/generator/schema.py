@@ -148,7 +148,7 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                     "arrival_date",
                     D,
                     "Date the person arrived in the UK. Empty for people who did not come from abroad.",
-                    required=not all_from_abroad,
+                    required=all_from_abroad,
                 ),
                 Field("registered_on", D, "Date the person registered with the charity."),
                 Field(
@@ -324,7 +324,12 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                 Field("gender", C, "Gender.", genders),
                 Field("nationality", C, "Nationality.", nationalities),
                 Field("borough", C, "Borough.", boroughs),
-                Field("arrival_year", I, "Year of arrival in the UK."),
+                Field(
+                    "arrival_year",
+                    I,
+                    "Year of arrival in the UK. Empty for people who did not come from abroad.",
+                    required=all_from_abroad,
+                ),
                 Field(
                     status["column"],
                     C,
@@ -362,7 +367,11 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                     C,
                     "When the person arrived; in groups that were too small or gave a status away, "
                     f"'{rel['merged_arrival_label']}'.",
-                    (*_labels(rel["arrival_periods"]), rel["merged_arrival_label"]),
+                    (
+                        *_labels(rel["arrival_periods"]),
+                        rel["merged_arrival_label"],
+                        *(() if all_from_abroad else (rel.get("no_arrival_label", "No arrival date"),)),
+                    ),
                 ),
                 Field(status["column"], C, status["description"], statuses),
             ),

@@ -856,9 +856,10 @@ def generalise(profile: dict, frame: pd.DataFrame) -> pd.DataFrame:
     groups = {n["label"]: n["group"] for n in profile["nationalities"]}
     merge = rel.get("sub_region_groups") or {}
     regions = {b["label"]: merge.get(b["sub_region"], b["sub_region"]) for b in profile["boroughs"]}
-    period = np.full(len(frame), "", dtype=object)
+    # People with no arrival date (they never came from abroad) have a period of their own.
+    period = np.full(len(frame), rel.get("no_arrival_label", "No arrival date"), dtype=object)
     for p in reversed(rel["arrival_periods"]):
-        period[(frame["arrival_year"] <= p["max_year"]).to_numpy()] = p["label"]
+        period[(frame["arrival_year"] <= p["max_year"]).fillna(False).to_numpy(dtype=bool)] = p["label"]
     return pd.DataFrame(
         {
             "age_band": age_band,
@@ -885,7 +886,7 @@ def make_releases(
             "gender": people["gender"],
             "nationality": people["nationality"],
             "borough": people["borough"],
-            "arrival_year": year_of(days_of(people["arrival_date"])),
+            "arrival_year": people["arrival_date"].dt.year.astype("Int64"),  # empty: no arrival date
             status_column(profile): people[status_column(profile)],
         }
     )
