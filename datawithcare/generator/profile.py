@@ -207,6 +207,22 @@ class StatusColumn(Part):
     description: Text
 
 
+class ConditionColumn(Part):
+    """A yes/no condition attached to some statuses (``nrpf_condition``): its own column, not a status."""
+
+    column: _kind(_column_name)
+    description: Text
+
+
+class SafeguardingFlag(Part):
+    """A yes/no column marking young people in a status who live alone: a safeguarding matter."""
+
+    column: _kind(_column_name)
+    description: Text
+    max_age: Whole(0)
+    statuses: NonEmpty(Text)
+
+
 class AreaWords(Part):
     """How the data names the places people live (the ``boroughs`` of the profile)."""
 
@@ -238,6 +254,8 @@ class Expectations(Part):
     common_nationalities: NonEmpty(Text)
     more_common: list[MoreCommon] = None
     status_most_common_in: dict[str, Text] = None
+    # The share of men among adults (18 and over) in a status: {status: [lowest, highest]}.
+    share_of_men_among_adults: dict[str, list[Prob]] = None
 
 
 class Source(Part):
@@ -249,6 +267,8 @@ class Source(Part):
 class Sector(Part):
     name: Text
     status: StatusColumn
+    condition: ConditionColumn = None
+    safeguarding: SafeguardingFlag = None
     area: AreaWords
     examples: Examples
     expectations: Expectations
@@ -363,11 +383,18 @@ class Status(Part):
     wellbeing_shift: Number()
     dropout_shift: Number()
     issues: Weights
+    # Optional realism that depends on the status (the profile's own mix is used otherwise).
+    genders: Weights = None
+    age_band_weights: list[Weight] = None
+    condition_chance: Prob = 0
+    earlier_statuses: dict[str, Prob] = None
 
 
 class Nationality(Part):
     label: Text
     weight: Weight
+    # False for people of the country itself: they have no arrival date.
+    arrived_from_abroad: bool = True
     group: Text
     name_pool: Text
     main_languages: Weights
@@ -389,6 +416,11 @@ class Borough(Part):
     sub_region: Text
     weight: Weight
     variants: NonEmpty(Text)
+
+
+class ReferralSource(Weighted):
+    # Only people in these statuses are referred this way (every status if left out).
+    statuses: list[Text] = None
 
 
 class IssueArea(Part):
@@ -487,6 +519,8 @@ class Releases(Part):
     max_share: Prob
     not_a_status: list[Text]
     merged_arrival_label: Text
+    # The arrival period of people with no arrival date (nationalities with arrived_from_abroad: false).
+    no_arrival_label: Text = None
 
 
 class MessyExport(Part):
@@ -541,7 +575,7 @@ class Profile(Part):
     genders: Labelled(Gender)
     age_bands: NonEmpty(AgeBand)
     household_size: NonEmpty(HouseholdSize)
-    referral_sources: Labelled(Weighted)
+    referral_sources: Labelled(ReferralSource)
     consent: dict[str, Prob]
     interpreter: Interpreter
     english_as_other_language: Prob
@@ -564,6 +598,24 @@ class Profile(Part):
         genders = [g.label for g in self.genders]
         statuses = [s.label for s in self.statuses]
         checks = [(f"statuses[{i}].issues", s.issues, areas) for i, s in enumerate(self.statuses)]
+        for i, s in enumerate(self.statuses):
+            checks += [
+                (f"statuses[{i}].genders", s.genders or {}, genders),
+                (f"statuses[{i}].earlier_statuses", s.earlier_statuses or {}, statuses),
+            ]
+            if s.age_band_weights is not None and len(s.age_band_weights) != len(self.age_bands):
+                raise _says(
+                    f"statuses[{i}].age_band_weights",
+                    f"has {len(s.age_band_weights)} weights; give one for each of the {len(self.age_bands)} age_bands",
+                )
+            if s.earlier_statuses and sum(s.earlier_statuses.values()) > 1:
+                raise _says(f"statuses[{i}].earlier_statuses", "has chances that add up to more than 1")
+        checks += [
+            (f"referral_sources[{i}].statuses", r.statuses or [], statuses)
+            for i, r in enumerate(self.referral_sources)
+        ]
+        if self.sector.safeguarding is not None:
+            checks.append(("sector.safeguarding.statuses", self.sector.safeguarding.statuses, statuses))
         places = [b.label for b in self.boroughs]
         nationalities = [n.label for n in self.nationalities]
         examples, expect = self.sector.examples, self.sector.expectations
@@ -578,6 +630,11 @@ class Profile(Part):
                 nationalities,
             ),
             ("sector.expectations.status_most_common_in", list(expect.status_most_common_in or {}), statuses),
+            (
+                "sector.expectations.share_of_men_among_adults",
+                list(expect.share_of_men_among_adults or {}),
+                statuses,
+            ),
             (
                 "sector.expectations.status_most_common_in",
                 list((expect.status_most_common_in or {}).values()),
@@ -765,7 +822,9 @@ def load_profile(path: str | Path | None = None) -> dict[str, Any]:
     """
     path = active_profile_path() if path is None else resolve_profile(path)
     try:
-        profile = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # LibYAML's loader (the C one, when installed) reads the same YAML faster.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        profile = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as error:
         raise ProfileError(f"The profile {path.name} is not valid YAML: {error}") from None
     if not isinstance(profile, dict):

@@ -91,6 +91,18 @@ def table_schemas(profile: dict) -> dict[str, Table]:
     score = {"minimum": 0, "maximum": 10, "required": False}
     n = profile["organisation"]["name"]
 
+    all_from_abroad = all(x.get("arrived_from_abroad", True) for x in profile["nationalities"])
+    condition = (
+        (Field(sector["condition"]["column"], "boolean", sector["condition"]["description"]),)
+        if sector.get("condition")
+        else ()
+    )
+    safeguarding = (
+        (Field(sector["safeguarding"]["column"], "boolean", sector["safeguarding"]["description"]),)
+        if sector.get("safeguarding")
+        else ()
+    )
+
     S, I, D, B, C = "string", "integer", "date", "boolean", "category"  # noqa: E741 (short names keep the table readable)
     tables = [
         Table(
@@ -131,7 +143,13 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                     required=False,
                 ),
                 Field(status["column"], C, status["description"], statuses),
-                Field("arrival_date", D, "Date the person arrived in the UK."),
+                *condition,
+                Field(
+                    "arrival_date",
+                    D,
+                    "Date the person arrived in the UK. Empty for people who did not come from abroad.",
+                    required=all_from_abroad,
+                ),
                 Field("registered_on", D, "Date the person registered with the charity."),
                 Field(
                     "referral_source",
@@ -154,6 +172,7 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                     B,
                     "Agreed that their story may be used, anonymised, in a case study.",
                 ),
+                *safeguarding,
             ),
             primary_key=("client_id",),
         ),
@@ -164,6 +183,13 @@ def table_schemas(profile: dict) -> dict[str, Table]:
             (
                 Field("case_id", S, "The case reference number.", pattern=_id_pattern(ids["case_id"])),
                 Field("client_id", S, "The client the case is for.", pattern=client_id),
+                Field(
+                    f"{status['column']}_at_open",
+                    C,
+                    f"The client's {status['label'].lower()} when the case was opened "
+                    "(it can differ from their status now).",
+                    statuses,
+                ),
                 Field("issue_area", C, "What the case is about.", areas),
                 Field("opened_on", D, "Date the case was opened."),
                 Field(
@@ -298,7 +324,12 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                 Field("gender", C, "Gender.", genders),
                 Field("nationality", C, "Nationality.", nationalities),
                 Field("borough", C, "Borough.", boroughs),
-                Field("arrival_year", I, "Year of arrival in the UK."),
+                Field(
+                    "arrival_year",
+                    I,
+                    "Year of arrival in the UK. Empty for people who did not come from abroad.",
+                    required=all_from_abroad,
+                ),
                 Field(
                     status["column"],
                     C,
@@ -336,7 +367,11 @@ def table_schemas(profile: dict) -> dict[str, Table]:
                     C,
                     "When the person arrived; in groups that were too small or gave a status away, "
                     f"'{rel['merged_arrival_label']}'.",
-                    (*_labels(rel["arrival_periods"]), rel["merged_arrival_label"]),
+                    (
+                        *_labels(rel["arrival_periods"]),
+                        rel["merged_arrival_label"],
+                        *(() if all_from_abroad else (rel.get("no_arrival_label", "No arrival date"),)),
+                    ),
                 ),
                 Field(status["column"], C, status["description"], statuses),
             ),

@@ -2,14 +2,10 @@
 
 Each ``make_*`` function takes the profile, its own random generator and
 the tables it depends on, and returns a DataFrame. Work is done on whole
-columns at once; the only Python loops run over things in the profile
-(nationalities, activities, terms, sessions) or over blocks of thousands of
-rows, never over people one at a time.
-
-Speed matters because forks use the same code for a million rows (see
-``benchmarks/bench_generate.py``). The fast helpers here (``search_right``,
-``distinct``, ``digit_codes``, ``python_strings``) give exactly what the plain
-NumPy calls give, so the same profile and seed always make the same files.
+columns at once with plain NumPy and pandas calls; the Python loops run over
+things in the profile (nationalities, languages, activities, terms,
+sessions). The same profile and seed always make the same files, and all
+the shipped data take a second or two (see ``benchmarks/bench_generate.py``).
 """
 
 from __future__ import annotations
@@ -22,8 +18,6 @@ import pandas as pd
 
 DAY = np.timedelta64(1, "D")
 YEAR_DAYS = 365.2425
-#: Rows handled together where a step needs several numbers per row.
-ROW_BLOCK = 8_192
 
 
 # -- small helpers -----------------------------------------------------------
@@ -39,55 +33,15 @@ def probs(weights: Any) -> np.ndarray:
     return array / array.sum()
 
 
-def search_right(edges: np.ndarray, u: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """``np.searchsorted(edges[rows[i]], u[i], side="right")`` for every i: the same answers, faster.
-
-    ``edges`` is one sorted list of numbers, or a matrix with one sorted list
-    per row (then ``rows`` says which list each ``u`` uses). A binary search
-    for a million random numbers jumps around memory; instead a small table
-    says, for each of many equal slices of the range, how many edges
-    certainly lie below any number in that slice. Each answer then steps up
-    one edge at a time while the next edge is still at most ``u``: most
-    answers need no step, and each step visits only the answers still moving.
-    """
-    edges = np.atleast_2d(np.asarray(edges, dtype=float))
-    width = edges.shape[1]
-    first, last = float(edges.min()), float(edges.max())
-    slices = 16 * width if last > first else 1
-    scale = slices / (last - first) if last > first else 0.0
-    # Rounding moves a number by far less than a hundredth of a slice, so
-    # counting the edges below a hundredth of a slice before each slice's
-    # start always gives a count from below, never from above.
-    starts = first + (np.arange(slices) - 0.01) / scale if scale else np.array([-np.inf])
-    below = np.concatenate([np.searchsorted(sorted_list, starts, side="right") for sorted_list in edges])
-    padded = np.hstack([edges, np.full((len(edges), 1), np.inf)])  # a last edge that nothing reaches
-    # Where each list starts in ``padded.ravel()``, and the first edge above each slice's count.
-    first_of = np.arange(len(edges)).repeat(slices) * padded.shape[1]
-    padded = padded.ravel()
-    next_edge = padded[first_of + below]
-    spot = u - first  # which slice each number falls in
-    spot *= scale
-    np.clip(spot, 0, slices - 1, out=spot)
-    spot = spot.astype(np.intp)
-    if rows is not None:
-        spot += rows.astype(np.intp) * slices  # category codes may be int8: too small to multiply
-    found = below[spot]
-    moving = np.flatnonzero(next_edge[spot] <= u)
-    while moving.size:  # one pass per step, over the answers still moving
-        found[moving] += 1
-        moving = moving[padded[first_of[spot[moving]] + found[moving]] <= u[moving]]
-    return found
-
-
 def choose(rng: np.random.Generator, n: int, weights: Any) -> np.ndarray:
     """Codes 0..k-1 drawn with the given relative weights.
 
-    The same codes as ``rng.choice(k, size=n, p=probs(weights))`` (the same
-    cumulative sums and the same uniform numbers), found with ``search_right``.
+    The same codes as ``rng.choice(k, size=n, p=probs(weights))``: a uniform
+    number per row, looked up in the cumulative weights.
     """
     cdf = probs(weights).cumsum()
     cdf /= cdf[-1]
-    return search_right(cdf, rng.random(n))
+    return np.searchsorted(cdf, rng.random(n), side="right")
 
 
 def choose_given(rng: np.random.Generator, groups: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -95,23 +49,10 @@ def choose_given(rng: np.random.Generator, groups: np.ndarray, matrix: np.ndarra
     cum = np.cumsum(matrix / matrix.sum(axis=1, keepdims=True), axis=1)
     cum[:, -1] = 1.0
     u = rng.random(len(groups))
-    return np.minimum(search_right(cum, u, groups), matrix.shape[1] - 1)
-
-
-def distinct(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(values, return_inverse=True)`` for whole numbers from 0 to size - 1.
-
-    When the range is small, a table of which numbers occur is much faster
-    than sorting a million numbers; the answer is the same.
-    """
-    if size > 4 * len(values) + 1_000_000:
-        return np.unique(values, return_inverse=True)
-    seen = np.zeros(size, dtype=bool)
-    seen[values] = True
-    found = np.flatnonzero(seen)
-    position = np.zeros(size, dtype=np.int64)
-    position[found] = np.arange(len(found))
-    return found, position[values]
+    # How many of the row's cumulative weights are at most u: the same as
+    # np.searchsorted(cum[group], u, side="right") for each row.
+    picked = (cum[groups] <= u[:, None]).sum(axis=1)
+    return np.minimum(picked, matrix.shape[1] - 1)
 
 
 def weight_matrix(items: list[dict], key: str, labels: list[str]) -> np.ndarray:
@@ -123,103 +64,26 @@ def labels_of(items: list[dict]) -> list[str]:
     return [item["label"] for item in items]
 
 
-#: The text "0000" to "9999", each as one 4-byte number whose bytes are the
-#: four ASCII digits: numbers become text four digits at a time, with one
-#: lookup instead of four divisions.
-FOUR_DIGITS = (
-    np.frombuffer("".join(f"{i:04d}" for i in range(10_000)).encode("ascii"), dtype=np.uint8)
-    .view(np.uint32)
-    .copy()
-)
-
-
-def digit_codes(numbers: np.ndarray, width: int) -> np.ndarray:
-    """Whole numbers as rows of ASCII digit codes, zero-padded to ``width``.
-
-    For example 42 with width 6 gives the codes of "000042". Works four
-    digits at a time, from the right: one pass per four digits, never per number.
-    """
-    numbers = np.asarray(numbers, dtype=np.int64)
-    groups = -(-width // 4)  # groups of four digits, rounded up
-    out = np.empty((len(numbers), groups), dtype=np.uint32)
-    for g in range(groups - 1, -1, -1):
-        numbers, last_four = np.divmod(numbers, 10_000)
-        out[:, g] = FOUR_DIGITS[last_four]
-    # Each row's bytes are now its digits; drop the extra zeros on the left.
-    return out.view(np.uint8)[:, 4 * groups - width :]
-
-
-def ascii_text(matrix: np.ndarray) -> np.ndarray:
-    """Rows of ASCII codes (uint8) as fixed-width byte strings, without a Python loop."""
-    matrix = np.ascontiguousarray(matrix, dtype=np.uint8)
-    return matrix.view(f"S{matrix.shape[1]}").ravel()
-
-
-def id_bytes(prefix: str, digits: int, n: int) -> np.ndarray:
-    """prefix + zero-padded 1..n, for example C00001 (as bytes)."""
-    width = max(digits, len(str(n)))
-    head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
-    matrix = np.empty((n, len(head) + width), dtype=np.uint8)
-    matrix[:, : len(head)] = head
-    matrix[:, len(head) :] = digit_codes(np.arange(1, n + 1), width)
-    return ascii_text(matrix)
-
-
 def ids(prefix: str, digits: int, n: int) -> np.ndarray:
-    """prefix + zero-padded 1..n, for example C00001 (as text)."""
-    values = id_bytes(prefix, digits, n)
-    return values.astype(f"U{values.dtype.itemsize}")
+    """prefix + zero-padded 1..n, for example C00001."""
+    width = max(digits, len(str(n)))
+    return np.array([f"{prefix}{number:0{width}d}" for number in range(1, n + 1)], dtype=object)
 
 
-def python_strings(values: np.ndarray, full_width: bool = False) -> np.ndarray:
-    """Fixed-width NumPy text as an array of Python strings.
-
-    Byte strings are joined into one buffer with a line break after each,
-    decoded once and split, which is about twice as fast as converting them
-    one by one. (Values never contain line breaks or NUL bytes.) Say
-    ``full_width=True`` when every value fills the width, as ID numbers do.
-    """
-    if values.dtype.kind == "O":
-        return values
-    if values.dtype.kind != "S" or len(values) == 0:
-        return values.astype(object)
-    width = values.dtype.itemsize
-    buffer = np.empty((len(values), width + 1), dtype=np.uint8)
-    buffer[:, :width] = np.ascontiguousarray(values).view(np.uint8).reshape(len(values), width)
-    buffer[:, width] = 10
-    if full_width:
-        text = str(buffer.data, "utf-8")  # decoded straight from NumPy's memory
-    else:  # drop the padding after shorter values
-        text = buffer.tobytes().replace(b"\x00", b"").decode("utf-8")
-    pieces = text.split("\n")
-    pieces.pop()  # the empty piece after the last line break
-    return np.fromiter(pieces, dtype=object, count=len(values))  # faster than out[:] = pieces
-
-
-def text_column(values: np.ndarray, present: np.ndarray, full_width: bool = False) -> pd.Series:
-    """A pandas text column; rows where ``present`` is False are missing.
+def text_column(values: np.ndarray, present: np.ndarray) -> pd.Series:
+    """A text column; rows where ``present`` is False are missing.
 
     ``values`` holds either a value for every row or only for the present rows.
     """
-    if present.all():
-        return pd.Series(python_strings(values, full_width), dtype=object, copy=False)
-    where = np.flatnonzero(present)
-    if len(values) == len(present):
-        values = values[where]
     cells = np.full(len(present), np.nan, dtype=object)
-    cells[where] = python_strings(values, full_width)
-    # Plain Python strings (object dtype): pandas' own text type would check
-    # every value again. load_dataset() gives the "str" type when it reads.
-    # The array is new, so pandas need not copy it.
-    return pd.Series(cells, dtype=object, copy=False)
+    values = np.asarray(values, dtype=object)  # plain Python strings
+    cells[present] = values[present] if len(values) == len(present) else values
+    return pd.Series(cells, dtype=object)
 
 
 def categorical(codes: np.ndarray, categories: list[str], ordered: bool = False) -> pd.Categorical:
-    """A categorical column from codes (-1 for missing), checked with two quick passes."""
-    codes = np.asarray(codes)
-    if len(codes) and (codes.min() < -1 or codes.max() >= len(categories)):
-        raise ValueError(f"Category codes must be from -1 to {len(categories) - 1}.")
-    return pd.Categorical.from_codes(codes, categories=categories, ordered=ordered, validate=False)
+    """A categorical column from codes (-1 for missing)."""
+    return pd.Categorical.from_codes(codes, categories=categories, ordered=ordered)
 
 
 def month_of(days: np.ndarray) -> np.ndarray:
@@ -239,17 +103,11 @@ def weekday_of(days: np.ndarray) -> np.ndarray:
 def age_at(dob: np.ndarray, when: np.datetime64) -> np.ndarray:
     """Whole years between date of birth and a date, as people count birthdays."""
     dob = np.asarray(dob, dtype="datetime64[D]")
-    if len(dob) > 50_000:
-        # Many people share a birthday: work each distinct day out once.
-        first = dob.min()
-        span = int((dob.max() - first).astype(np.int64)) + 1
-        table = age_at(first + np.arange(span) * DAY, when)
-        return table[(dob - first).astype(np.int64)]
-    when_arr = np.array([when])
+    when = np.asarray(when, dtype="datetime64[D]")  # one date, or one per person
     dm, dd = month_of(dob), (dob - dob.astype("datetime64[M]")).astype(np.int64)
-    wm, wd = month_of(when_arr)[0], int((when_arr - when_arr.astype("datetime64[M]")).astype(np.int64)[0])
+    wm, wd = month_of(when), (when - when.astype("datetime64[M]")).astype(np.int64)
     before_birthday = (dm > wm) | ((dm == wm) & (dd > wd))
-    return year_of(when_arr)[0] - year_of(dob) - before_birthday.astype(np.int64)
+    return year_of(when) - year_of(dob) - before_birthday.astype(np.int64)
 
 
 class DaySampler:
@@ -287,13 +145,8 @@ class DaySampler:
         u = rng.random(len(lo))  # then u = base + u * (cum[hi + 1] - base), worked in place
         u *= self.cum[hi + 1] - base
         u += base
-        picked = search_right(self.cum, u)
-        picked -= 1
+        picked = np.searchsorted(self.cum, u, side="right") - 1
         return self.days[np.clip(picked, lo, hi, out=picked)]
-
-    def day_number(self, dates: np.ndarray) -> np.ndarray:
-        """Days since the start, as small integers (fast to sort)."""
-        return (dates - self.start).astype(np.int64).astype(np.int32 if len(self.days) > 32767 else np.int16)
 
 
 # -- clients -------------------------------------------------------------------
@@ -363,35 +216,22 @@ def nhs_check_digit(first_nine: np.ndarray) -> np.ndarray:
 
 
 def make_nhs_numbers(rng: np.random.Generator, n: int, prefix: str) -> np.ndarray:
-    """Ten-digit numbers starting with ``prefix`` whose check digit is always wrong (as bytes)."""
+    """Ten-digit numbers starting with ``prefix`` whose check digit is always wrong."""
     lead = np.array([int(c) for c in prefix], dtype=np.int64)
-    weights = np.arange(10, 1, -1)
-    lead_total = int((lead * weights[: len(lead)]).sum())
-    matrix = np.empty((n, 10), dtype=np.uint8)
-    matrix[:, : len(lead)] = lead + 48
-    total = np.empty(n, dtype=np.int64)  # the weighted sum of the first nine digits
-    # The other digits, drawn in blocks of rows (the same numbers as one big
-    # draw), so that no block leaves the processor's cache.
-    for low in range(0, n, ROW_BLOCK):  # blocks of thousands of rows, never one person at a time
-        high = min(low + ROW_BLOCK, n)
-        body = rng.integers(0, 10, size=(high - low, 9 - len(lead)))
-        total[low:high] = lead_total + body @ weights[len(lead) :]
-        matrix[low:high, len(lead) : 9] = body + 48
-    valid = 11 - total % 11
-    valid = np.where(valid == 11, 0, valid)
+    body = rng.integers(0, 10, size=(n, 9 - len(lead)))
+    first_nine = np.hstack([np.tile(lead, (n, 1)), body])
+    valid = nhs_check_digit(first_nine)
     # Any digit is wrong when no valid digit exists (10); otherwise shift away from it.
     wrong = np.where(valid == 10, rng.integers(0, 10, size=n), (valid + rng.integers(1, 10, size=n)) % 10)
-    matrix[:, 9] = wrong + 48
-    return ascii_text(matrix)
+    number = first_nine @ 10 ** np.arange(9, 0, -1) + wrong
+    return np.strings.zfill(number.astype(str), 10)
 
 
 def make_ni_numbers(rng: np.random.Generator, n: int, prefix: str) -> np.ndarray:
-    """prefix + six digits + A-D, for example QQ123456C (as bytes)."""
-    matrix = np.empty((n, len(prefix) + 7), dtype=np.uint8)
-    matrix[:, : len(prefix)] = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
-    matrix[:, len(prefix) : -1] = digit_codes(rng.integers(0, 1_000_000, size=n), 6)
-    matrix[:, -1] = rng.integers(0, 4, size=n).astype(np.uint8) + ord("A")
-    return ascii_text(matrix)
+    """prefix + six digits + A-D, for example QQ123456C."""
+    digits = np.strings.zfill(rng.integers(0, 1_000_000, size=n).astype(str), 6)
+    letter = np.array(list("ABCD"))[rng.integers(0, 4, size=n)]
+    return np.strings.add(np.strings.add(prefix, digits), letter)
 
 
 def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -402,10 +242,25 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     genders = labels_of(profile["genders"])
 
     nat = choose(rng, n, [x["weight"] for x in nats])
-    gender = choose_given(rng, nat, weight_matrix(nats, "genders", genders))
+    status = choose_given(rng, nat, weight_matrix(nats, "statuses", labels_of(statuses)))
 
+    # Gender: the mix of the person's status where the profile gives one
+    # (most people seeking asylum alone are men), else of their nationality.
+    gender = choose_given(rng, nat, weight_matrix(nats, "genders", genders))
+    status_genders = np.array([s.get("genders") is not None for s in statuses])
+    if status_genders.any():
+        by_status = weight_matrix(
+            [{"genders": s.get("genders") or {"_": 1}} for s in statuses], "genders", genders
+        )
+        by_status[~status_genders] = 1  # not used: these statuses keep the nationality's mix
+        gender = np.where(status_genders[status], choose_given(rng, status, by_status), gender)
+
+    # Age band: the mix of the person's status where the profile gives one.
     bands = profile["age_bands"]
-    band = choose(rng, n, [b["weight"] for b in bands])
+    band_weights = np.array(
+        [s.get("age_band_weights") or [b["weight"] for b in bands] for s in statuses], float
+    )
+    band = choose_given(rng, status, band_weights)
     low = np.array([b["min"] for b in bands])[band]
     high = np.array([b["max"] for b in bands])[band]
     age_target = low + np.floor(rng.random(n) * (high - low + 1)).astype(np.int64)
@@ -419,40 +274,33 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     registered = sampler.between(rng, np.maximum(sixteen, start), end)
 
     # Client numbers follow the order people registered in.
-    order = np.argsort(sampler.day_number(registered), kind="stable")  # a radix sort on small integers
-    nat, gender, dob, registered = nat[order], gender[order], dob[order], registered[order]
+    order = np.argsort(registered, kind="stable")
+    nat, status, gender, dob, registered = (
+        nat[order],
+        status[order],
+        gender[order],
+        dob[order],
+        registered[order],
+    )
     age = age_at(dob, ref)
 
-    status = choose_given(rng, nat, weight_matrix(nats, "statuses", labels_of(statuses)))
-
-    # Languages: a main language, then any others (a set, coded as bits).
+    # Languages: a main language, then any others.
     langs = language_list(profile)
     main_matrix = np.array([[float(x["main_languages"].get(lang, 0)) for lang in langs] for x in nats])
     main = choose_given(rng, nat, main_matrix)
     other_matrix = np.array([[float(x["other_languages"].get(lang, 0)) for lang in langs] for x in nats])
     other_matrix[:, 0] = profile["english_as_other_language"]
-    columns = np.flatnonzero(other_matrix.max(axis=0) > 0)
-    chance = other_matrix[:, columns]  # nationalities x languages that anyone speaks as another
-    place = np.left_shift(1, np.arange(len(columns), dtype=np.int64))  # language j is bit j
-    bits = np.empty(n, dtype=np.int64)
-    # One chance per person and language, drawn in blocks of rows: the same
-    # numbers in the same order as one big draw, but each block stays in the
-    # processor's cache and memory stays small. A chance of 0 is never met.
-    for low in range(0, n, ROW_BLOCK):  # blocks of thousands of rows, never one person at a time
-        high = min(low + ROW_BLOCK, n)
-        speaks = rng.random((high - low, len(columns))) < chance[nat[low:high]]
-        bits[low:high] = speaks @ place
-    # Nobody speaks their main language as another one: clear its bit.
-    main_bit = np.zeros(len(langs), dtype=np.int64)
-    main_bit[columns] = place
-    bits &= ~main_bit[main]
-    english_other = np.zeros(n, dtype=bool)
-    if len(columns) and columns[0] == 0:  # English is column 0 of langs
-        english_other = (bits & 1).astype(bool)
-    masks, inverse = distinct(bits, 1 << len(columns))
-    combos = [";".join(langs[c] for j, c in enumerate(columns) if (int(m) >> j) & 1) for m in masks]
-    other_codes = np.where(bits == 0, -1, inverse)  # no other language: missing
-    combo_cats = [c if c else "(none)" for c in combos]
+    columns = np.flatnonzero(other_matrix.max(axis=0) > 0)  # languages anyone speaks as another
+    # One chance per person and language (a chance of 0 is never met);
+    # nobody speaks their main language as another one.
+    speaks = rng.random((n, len(columns))) < other_matrix[nat][:, columns]
+    speaks &= columns[None, :] != main[:, None]
+    english_other = speaks[:, 0] if len(columns) and columns[0] == 0 else np.zeros(n, dtype=bool)
+    # The other languages as text, in the profile's order, joined with ";".
+    other_text = np.full(n, "", dtype=object)
+    for j, c in enumerate(columns):  # one pass per language, not per person
+        other_text = np.where(speaks[:, j], other_text + langs[c] + ";", other_text)
+    other_languages = pd.Series(other_text).str[:-1].replace("", np.nan).astype("category")
 
     interp = profile["interpreter"]
     english_main = main == 0
@@ -477,6 +325,9 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     span = (registered - floor_).astype(np.int64)
     redo = arrival < floor_
     arrival = np.where(redo, floor_ + np.floor(rng.random(n) * (span + 1)).astype(np.int64) * DAY, arrival)
+    # People of the country itself never arrived: no arrival date.
+    from_abroad = np.array([x.get("arrived_from_abroad", True) for x in nats])[nat]
+    arrival = np.where(from_abroad, arrival, np.datetime64("NaT"))
 
     # Names from the pool of the person's nationality.
     names = name_tables(profile)
@@ -502,41 +353,52 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     phone_code = phone_starts[prange] + np.floor(rng.random(n) * phone_sizes[prange]).astype(np.int64)
     phone_code = np.where(rng.random(n) < missing.get("phone", 0), -1, phone_code)
 
-    # E-mail: "first.family" is built once per pair of names and the ending
-    # ("12@example.org") once per number and domain; each row joins two.
+    # E-mail: "first.family" with an optional number, at one of the domains.
     domains = ident["email_domains"]
     number = np.where(rng.random(n) < 0.5, 0, rng.integers(1, 100, size=n))
     domain = rng.integers(0, len(domains), size=n)
     has_email = rng.random(n) >= missing.get("email", 0)
-    first_dot = np.array([name.replace(" ", "").lower() + "." for name in names["first_cats"]], dtype=object)
-    family_clean = np.array([name.replace(" ", "").lower() for name in names["family_cats"]], dtype=object)
-    pair = first_code[has_email] * len(family_clean) + family_code[has_email]
-    pairs, pair_index = distinct(pair, len(first_dot) * len(family_clean))
-    pair_text = np.add(first_dot[pairs // len(family_clean)], family_clean[pairs % len(family_clean)])
-    endings = np.array([f"{k or ''}@{d}" for k in range(100) for d in domains], dtype=object)
-    # Adding two arrays of Python strings joins them pair by pair, in NumPy's
-    # C loop: each e-mail address is made once, straight as a Python string.
-    email = np.add(pair_text[pair_index], endings[(number * len(domains) + domain)[has_email]])
+    first_clean = pd.Series(names["first_cats"][first_code]).str.replace(" ", "").str.lower()
+    family_clean = pd.Series(names["family_cats"][family_code]).str.replace(" ", "").str.lower()
+    number_text = pd.Series(number).astype(str).replace("0", "")
+    email = (first_clean + "." + family_clean + number_text + "@" + np.array(domains)[domain]).to_numpy()
 
     has_nhs = rng.random(n) < np.array([s["has_nhs_number"] for s in statuses])[status]
     nhs = make_nhs_numbers(rng, n, ident["nhs_prefix"])
     has_ni = rng.random(n) < np.array([s["has_ni_number"] for s in statuses])[status]
     ni = make_ni_numbers(rng, n, ident["ni_prefix"])
 
-    referral = choose(rng, n, [r["weight"] for r in profile["referral_sources"]])
+    # Referral: each source reaches only the statuses the profile allows
+    # (nobody settled is referred by asylum accommodation staff).
+    sources = profile["referral_sources"]
+    status_labels = labels_of(statuses)
+    reaches = np.array(
+        [[r.get("statuses") is None or s in r["statuses"] for r in sources] for s in status_labels]
+    )
+    referral = choose_given(rng, status, reaches * np.array([r["weight"] for r in sources], float))
     referral = np.where(rng.random(n) < missing.get("referral_source", 0), -1, referral)
     sizes_ = profile["household_size"]
     household = np.array([h["size"] for h in sizes_])[choose(rng, n, [h["weight"] for h in sizes_])]
     consent = {key: rng.random(n) < chance for key, chance in profile["consent"].items()}
 
+    # Columns some sectors add: a condition attached to some statuses (such as
+    # no recourse to public funds), and a safeguarding flag for young people
+    # in some statuses who live alone.
+    sector = profile["sector"]
+    extra = {}
+    if sector.get("condition"):
+        chance = np.array([s.get("condition_chance", 0) for s in statuses])[status]
+        extra[sector["condition"]["column"]] = rng.random(n) < chance
+    if sector.get("safeguarding"):
+        flag = sector["safeguarding"]
+        young = age_at(dob, registered) <= flag["max_age"]  # their age when they registered
+        in_status = np.isin(status, [status_labels.index(s) for s in flag["statuses"]])
+        extra[flag["column"]] = young & in_status & (household == 1)
+
     borough_labels = labels_of(boroughs)
     return pd.DataFrame(
         {
-            "client_id": text_column(
-                id_bytes(ident["client_id"]["prefix"], ident["client_id"]["digits"], n),
-                np.ones(n, bool),
-                True,
-            ),
+            "client_id": ids(ident["client_id"]["prefix"], ident["client_id"]["digits"], n),
             "first_name": categorical(first_code, list(names["first_cats"])),
             "family_name": categorical(family_code, list(names["family_cats"])),
             "date_of_birth": dob,
@@ -544,20 +406,22 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
             "gender": categorical(gender, genders),
             "nationality": categorical(nat, labels_of(nats)),
             "main_language": categorical(main, langs),
-            "other_languages": categorical(other_codes, combo_cats),
+            "other_languages": other_languages,
             "needs_interpreter": needs_interpreter,
             "borough": categorical(borough, borough_labels),
             "borough_code": categorical(borough, [b["code"] for b in boroughs]),
             "phone": categorical(phone_code, phone_cats),
             "email": text_column(email, has_email),
-            "nhs_number": text_column(nhs, has_nhs, full_width=True),
-            "ni_number": text_column(ni, has_ni, full_width=True),
+            "nhs_number": text_column(nhs, has_nhs),
+            "ni_number": text_column(ni, has_ni),
             status_column(profile): categorical(status, labels_of(statuses)),
+            **{k: v for k, v in extra.items() if k == sector.get("condition", {}).get("column")},
             "arrival_date": arrival,
             "registered_on": registered,
             "referral_source": categorical(referral, labels_of(profile["referral_sources"])),
             "household_size": household,
             **consent,
+            **{k: v for k, v in extra.items() if k != sector.get("condition", {}).get("column")},
         },
         copy=False,  # every column above is new: no need to copy it again
     )
@@ -614,10 +478,28 @@ def make_cases(profile: dict, rng: np.random.Generator, clients: pd.DataFrame) -
     first = np.where(closed_days, registered, first)
     opened = np.where(is_first, first, later)
 
+    # Statuses change: some clients held an earlier status (the profile says
+    # which, and how often) until a day between registering and the end of
+    # the period. A case carries the status its client held when it opened.
     statuses = profile["statuses"]
+    status_labels = labels_of(statuses)
+    current = codes_of(clients[status_column(profile)])
+    earlier_matrix = np.array(
+        [[(s.get("earlier_statuses") or {}).get(e, 0.0) for e in status_labels] for s in statuses], float
+    )
+    stay = np.clip(1 - earlier_matrix.sum(axis=1), 0, 1)
+    earlier = choose_given(rng, current, np.column_stack([earlier_matrix, stay]))
+    changed = earlier < len(statuses)  # the last column: no earlier status
+    client_registered = days_of(clients["registered_on"])
+    changed_on = (
+        client_registered
+        + np.floor(rng.random(n) * ((end - client_registered) / DAY + 1)).astype(np.int64) * DAY
+    )
+    before_change = changed[owner] & (opened < changed_on[owner])
+    status = np.where(before_change, earlier[owner], current[owner])
+
     areas = cfg["issue_areas"]
     area_labels = labels_of(areas)
-    status = codes_of(clients[status_column(profile)])[owner]
     area = choose_given(rng, status, weight_matrix(statuses, "issues", area_labels))
     median = np.array([a["median_days_open"] for a in areas], dtype=float)[area]
     duration = np.floor(median * np.exp(0.8 * rng.standard_normal(len(owner)))).astype(np.int64)
@@ -642,6 +524,7 @@ def make_cases(profile: dict, rng: np.random.Generator, clients: pd.DataFrame) -
     frame = pd.DataFrame(
         {
             "client_id": clients["client_id"].to_numpy()[owner],
+            f"{status_column(profile)}_at_open": categorical(status, status_labels),
             "issue_area": categorical(area, area_labels),
             "opened_on": opened,
             "closed_on": closed,
@@ -973,9 +856,10 @@ def generalise(profile: dict, frame: pd.DataFrame) -> pd.DataFrame:
     groups = {n["label"]: n["group"] for n in profile["nationalities"]}
     merge = rel.get("sub_region_groups") or {}
     regions = {b["label"]: merge.get(b["sub_region"], b["sub_region"]) for b in profile["boroughs"]}
-    period = np.full(len(frame), "", dtype=object)
+    # People with no arrival date (they never came from abroad) have a period of their own.
+    period = np.full(len(frame), rel.get("no_arrival_label", "No arrival date"), dtype=object)
     for p in reversed(rel["arrival_periods"]):
-        period[(frame["arrival_year"] <= p["max_year"]).to_numpy()] = p["label"]
+        period[(frame["arrival_year"] <= p["max_year"]).fillna(False).to_numpy(dtype=bool)] = p["label"]
     return pd.DataFrame(
         {
             "age_band": age_band,
@@ -1002,7 +886,7 @@ def make_releases(
             "gender": people["gender"],
             "nationality": people["nationality"],
             "borough": people["borough"],
-            "arrival_year": year_of(days_of(people["arrival_date"])),
+            "arrival_year": people["arrival_date"].dt.year.astype("Int64"),  # empty: no arrival date
             status_column(profile): people[status_column(profile)],
         }
     )
