@@ -217,36 +217,36 @@ def clients_first_rows(work: Path, expected: dict) -> None:
     select(doc, sheet, "A1")
     shot("clients-first-rows.png", (0, 0, right_edge(sheet, 6), bottom_edge(sheet, 11)))
     # "A first look", task 3, in both spellings: Calc's with ";" and the one with ",".
-    type_in(doc, sheet, "Z2", '=COUNTIF(F:F; "Woman")')
-    check(sheet, "Z2", expected["women"], "COUNTIF typed with ;")
-    type_in(doc, sheet, "Z3", '=COUNTIF(F:F, "Woman")')
-    check(sheet, "Z3", expected["women"], "COUNTIF typed with ,")
+    type_in(doc, sheet, "AA2", '=COUNTIF(F:F; "Woman")')
+    check(sheet, "AA2", expected["women"], "COUNTIF typed with ;")
+    type_in(doc, sheet, "AA3", '=COUNTIF(F:F, "Woman")')
+    check(sheet, "AA3", expected["women"], "COUNTIF typed with ,")
     doc.close(True)
 
 
 def clients_filter_and_countifs(work: Path, expected: dict) -> None:
     # Only the columns this task needs: the names and the rest are hidden, as
     # "A first look" asks before a screen is shared.
-    only = "B,C,D,G,H,I,K,L,M,N,O,P,Q,R,S,T,U,V,W,X,Y"
+    only = "B,C,D,G,H,I,K,L,M,N,O,P,Q,R,S,T,U,V,W,X,Y,Z"
     doc = open_book(work / "clients.ods")
     sheet = doc.Sheets.getByIndex(0)
     hide_columns(sheet, only)
-    autofilter(doc, sheet, "A1:X2001", [(4, LESS, 18), (9, EQUAL, 1)])
+    autofilter(doc, sheet, "A1:Z2001", [(4, LESS, 18), (9, EQUAL, 1)])
     top_left(doc)
-    type_in(doc, sheet, "Z1", "=SUBTOTAL(103, A2:A2001)")
-    check(sheet, "Z1", expected["under_18_interpreter"], "SUBTOTAL(103, …) under the filters")
-    select(doc, sheet, "Z1")
+    type_in(doc, sheet, "AA1", "=SUBTOTAL(103, A2:A2001)")
+    check(sheet, "AA1", expected["under_18_interpreter"], "SUBTOTAL(103, …) under the filters")
+    select(doc, sheet, "AA1")
     shot("clients-filter-under-18.png", (0, FORMULA_BAR_TOP, right_edge(sheet, 26), bottom_edge(sheet, 9)))
     doc.close(True)
 
     doc = open_book(work / "clients.ods")
     sheet = doc.Sheets.getByIndex(0)
     hide_columns(sheet, only)
-    autofilter(doc, sheet, "A1:X2001", [])
+    autofilter(doc, sheet, "A1:Z2001", [])
     top_left(doc)
-    type_in(doc, sheet, "Z2", '=COUNTIFS(E2:E2001, "<18", J2:J2001, TRUE)')
-    check(sheet, "Z2", expected["under_18_interpreter"], "COUNTIFS typed")
-    select(doc, sheet, "Z2")
+    type_in(doc, sheet, "AA2", '=COUNTIFS(E2:E2001, "<18", J2:J2001, TRUE)')
+    check(sheet, "AA2", expected["under_18_interpreter"], "COUNTIFS typed")
+    select(doc, sheet, "AA2")
     shot("clients-countifs.png", (0, FORMULA_BAR_TOP, right_edge(sheet, 26), bottom_edge(sheet, 6)))
     doc.close(True)
 
@@ -277,12 +277,12 @@ def messy_export_borough(work: Path, expected: dict) -> None:
 def cases_pivot(work: Path, expected: dict) -> None:
     doc = open_book(work / "cases.ods")
     source = doc.Sheets.getByIndex(0)
-    # Task 1: the year column, typed in H1 and H2, then filled down to the last row.
+    # Task 1: the year column, typed in I1 and I2, then filled down to the last row.
     last = used_area(source).EndRow
-    type_in(doc, source, "H1", "year_opened")
-    type_in(doc, source, "H2", "=YEAR(D2)")
-    source.getCellRangeByPosition(7, 1, 7, last).fillAuto(TO_BOTTOM, 1)
-    data = source.getCellRangeByPosition(0, 0, 7, last)
+    type_in(doc, source, "I1", "year_opened")
+    type_in(doc, source, "I2", "=YEAR(E2)")
+    source.getCellRangeByPosition(8, 1, 8, last).fillAuto(TO_BOTTOM, 1)
+    data = source.getCellRangeByPosition(0, 0, 8, last)
     target = pivot_table(doc, data, "issue_area", None, "case_id", "Pivot Table_cases_1")
     end = used_area(target)
     fit_columns(target, end.EndColumn)
@@ -317,10 +317,10 @@ def clients_area(work: Path, expected: dict) -> None:
         '=IF(OR(K2="Newham", K2="Tower Hamlets", K2="Barking and Dagenham", K2="Waltham Forest", '
         'K2="Hackney", K2="Redbridge"), K2, "Other London boroughs")'
     )
-    type_in(doc, sheet, "Y1", "area")
-    type_in(doc, sheet, "Y2", formula)
-    sheet.getCellRangeByName("Y2:Y2001").fillAuto(TO_BOTTOM, 1)  # the double-click on the fill handle
-    data = sheet.getCellRangeByName("A1:Y2001")
+    type_in(doc, sheet, "AA1", "area")
+    type_in(doc, sheet, "AA2", formula)
+    sheet.getCellRangeByName("AA2:AA2001").fillAuto(TO_BOTTOM, 1)  # the double-click on the fill handle
+    data = sheet.getCellRangeByName("A1:AA2001")
     target = pivot_table(doc, data, "area", "gender", "client_id", "Pivot Table_clients_1")
     end = used_area(target)
     fit_columns(target, end.EndColumn)
