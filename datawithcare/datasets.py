@@ -148,8 +148,8 @@ class CourseSector:
     """What the active sector profile says, in the form lessons and exercises use.
 
     Lessons read the sector's own words and examples from here, so the same
-    notebook teaches a refugee charity in London or a homelessness network
-    in Greater Manchester. Everything comes from the profile (see
+    notebook teaches the organisation of whichever profile is active.
+    Everything comes from the profile (see
     ``book/adapting/index.md``).
     """
 

@@ -4,7 +4,7 @@ The figures, their sources and the lesson's sector settings live in one
 YAML file per sector: ``profiles/<sector profile>-official.yaml``, beside
 the sector profile it belongs to (``refugee-london-official.yaml`` for
 the refugee profile, ``homelessness-greater-manchester-official.yaml``
-for the homelessness one). The active sector profile chooses it. This
+for the other shipped profile). The active sector profile chooses it. This
 module turns that file into the files in the data folder:
 
 - one tidy CSV per extract (``official_*.csv``), the table a learner
