@@ -19,8 +19,8 @@ the lessons' links work on either branch.
 In the book, a lesson's text names the organisation with a MyST substitution
 such as ``{{ example_org }}``. JupyterLab shows such text as it is, so the
 bundle writes the active profile's names into the notebooks' Markdown cells
-and the pages (:func:`render_names`): learners read "Riverside Refugee
-Action", whatever the profile calls it.
+and the pages (:func:`render_names`): learners read the organisation's
+name, whatever the profile calls it.
 
 Command line (``make learner-bundle``, ``make learner-branch``,
 ``make offline-bundle`` and ``make static-book`` run these)::

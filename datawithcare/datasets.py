@@ -154,7 +154,7 @@ class CourseSector:
     """
 
     organisation: str
-    #: The organisation's name on second mention ("Riverside").
+    #: The organisation's name on second mention (a word of its name).
     organisation_short: str
     city: str
     name: str

@@ -88,7 +88,7 @@ def official_profile_path(sector_profile: str | Path | None = None) -> Path:
     A sector profile ``NAME.yaml`` has its official statistics in
     ``NAME-official.yaml`` in the same folder. A profile without one (a
     fork that has not written its own yet) gets the course's own file,
-    the refugee-London figures, so that the lesson still runs.
+    the figures of the shipped refugee profile, so that the lesson still runs.
     """
     from datawithcare.generator.profile import active_profile_path, resolve_profile
 

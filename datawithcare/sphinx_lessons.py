@@ -17,9 +17,9 @@ the number comes from ``datawithcare/lessons.yaml``, never from prose:
 
 The names of the imagined organisation and its sector come from the active
 sector profile (:func:`datawithcare.datasets.course_names`), so ``_config.yml``
-does not repeat them: ``example_org`` ("Riverside Refugee Action"),
-``example_org_short`` ("Riverside"), ``city``, ``sector`` (the sector's name)
-and ``sector_people`` (the people it serves). A fork changes the profile, and
+does not repeat them: ``example_org`` (the organisation's name),
+``example_org_short`` (its name on second mention), ``city``, ``sector`` (the
+sector's name) and ``sector_people`` (the people it serves). A fork changes the profile, and
 every page follows.
 
 The trainers' run-sheets (``session_plans``) and ``instructor_notes`` come from

@@ -196,7 +196,7 @@ class Organisation(Part):
     """
 
     name: Text
-    #: What the pages call the organisation on second mention ("Riverside").
+    #: What the pages call the organisation on second mention (a word of its name).
     short_name: Text
     city: Text
 

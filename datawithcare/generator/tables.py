@@ -1072,7 +1072,7 @@ def make_safe_release(profile: dict, careless: pd.DataFrame) -> pd.DataFrame:
     1. Generalise age, gender, nationality, borough and arrival year.
     2. A group (people with the same five details) that is smaller than
        k or that gives a status away fails. For every age band, gender,
-       region and part of London with a failing group, the arrival
+       region and part of the city with a failing group, the arrival
        periods are merged (``merged_arrival_label``). The intruder does
        not know the arrival year, so this costs little.
     3. The groups that still fail are removed, whole.
