@@ -37,6 +37,8 @@ from openpyxl.utils import get_column_letter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from site_audit import chromium, chromium_path  # noqa: E402
 
+from datawithcare.datasets import course_sector  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SHEETS = ROOT / "datasets" / "spreadsheets"
 OUT = ROOT / "book" / "spreadsheet-companion" / "images"
@@ -149,7 +151,7 @@ def area_by_gender() -> str:
     rows = read_rows("clients.xlsx")
     borough, gender = rows[0].index("borough"), rows[0].index("gender")
     counts = Counter(
-        (row[borough] if row[borough] in TOP_SIX else "Other London boroughs", row[gender])
+        (row[borough] if row[borough] in TOP_SIX else f"Other {course_sector().city} boroughs", row[gender])
         for row in rows[1:]
     )
     areas = sorted({a for a, _ in counts})
