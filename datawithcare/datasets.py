@@ -158,7 +158,7 @@ class CourseSector:
     organisation_short: str
     city: str
     name: str
-    #: The people the sector serves, in the plural ("refugees and migrants").
+    #: The people the sector serves, in the plural (``sector.people`` of the profile).
     people: str
     status_column: str
     status_label: str

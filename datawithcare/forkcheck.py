@@ -2,7 +2,7 @@
 
 A fork of the course changes one setting (``datawithcare/course.yaml``) and
 its own profile. What the profile cannot change is text someone typed: a
-page that says "refugee" or names the old organisation. Like the Carpentries'
+page that uses the old sector's words or names the old organisation. Like the Carpentries'
 FIXME markers, this check lists each one so the fork can rewrite it::
 
     python -m datawithcare.forkcheck                  # against every other shipped profile
@@ -14,11 +14,11 @@ tests, README) for the old profile's
 - names: the organisation's name and short name, its city and the areas the
   lessons single out (``sector.examples.focus_areas``), with their capitals
   as written;
-- sector terms (``sector.terms``): "refugee" finds "Refugees" and
-  "refugee-led" too;
+- sector terms (``sector.terms``), in any case and at the start of a
+  word: "clinic" finds "Clinics" too;
 
-A passage that rightly keeps an old word (a real case about a homelessness
-charity, in a course for refugee charities) sits between two
+A passage that rightly keeps an old word (a real case about a charity of
+another sector, which matters in this one) sits between two
 comments, ``<!-- fork-check: keep: the reason -->`` and ``<!-- fork-check: end -->``:
 those lines are not searched. A ``fork-check: keep`` with no ``end`` after it
 keeps its own line only (for a comment at the end of a line of code).

@@ -259,9 +259,9 @@ class Source(Part):
 
 class Sector(Part):
     name: Text
-    #: The people the sector serves, in the plural ("refugees and migrants").
+    #: The people the sector serves, in the plural, as a page writes them.
     people: Text
-    #: The words that say which sector a page is about ("refugee", "asylum").
+    #: The words that say which sector a page is about (see the shipped profiles).
     #: Outside the files listed in ``pages`` they reach pages only through
     #: the profile; ``make fork-check`` lists them in a fork made from this profile.
     terms: NonEmpty(Text)
