@@ -93,6 +93,10 @@ change the course there, not here.
 """
 
 
+#: Fenced code blocks and inline code, where a substitution is shown, not filled in.
+_CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+
+
 def _names_pattern(names: dict[str, str]) -> re.Pattern[str]:
     keys = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
     return re.compile(r"\{\{\s*(" + keys + r")\s*\}\}")
@@ -102,14 +106,19 @@ def render_names(folder: Path, names: dict[str, str] | None = None) -> int:
     """Write the profile's names over their substitutions in ``folder``; return how many files changed.
 
     Only the names (:func:`datawithcare.datasets.course_names`) are written,
-    in the Markdown cells of notebooks and in Markdown pages: code is left as
-    it is (it reads the profile itself).
+    in the Markdown cells of notebooks and in Markdown pages, outside code
+    (a page that shows ``{{ city }}`` in backticks, as the adapting guide
+    does, keeps it; so does every code cell, which reads the profile itself).
     """
     names = names or course_names()
     pattern = _names_pattern(names)
 
     def fill(text: str) -> str:
-        return pattern.sub(lambda m: names[m.group(1)], text)
+        parts = _CODE.split(text)
+        # The odd parts are code (fenced blocks and `spans`): left as they are.
+        return "".join(
+            part if i % 2 else pattern.sub(lambda m: names[m.group(1)], part) for i, part in enumerate(parts)
+        )
 
     changed = 0
     for path in sorted(folder.rglob("*")):
