@@ -8,7 +8,7 @@ a literal one anywhere outside :data:`datawithcare.forkcheck.ALLOWED` fails
 here; the city may also appear in the profile's own ``sector.pages`` (its
 official statistics pages, which a fork rewrites).
 
-Sector terms (``sector.terms``: "refugee", "asylum", "migrant") are the
+Sector terms (``sector.terms``, the words that say which sector a page is about) are the
 course's subject, so they are held to a ratchet instead: they may appear in
 ``sector.pages`` and in the files of :data:`TERMS_NOT_YET`, a list that can
 only shrink (a file on it that no longer has a term fails, so it is taken
@@ -33,12 +33,10 @@ from datawithcare.generator.profile import active_profile_path, load_profile, sh
 ROOT = Path(__file__).resolve().parent.parent
 OTHER = "homelessness-greater-manchester"
 
-#: Files that still use the refugee profile's sector terms outside its sector
+#: Files that still use the shipped profile's sector terms outside its sector
 #: pages. Each is a page a fork rewrites by hand; make fork-check lists their
 #: lines. Take a file off when it no longer has one; never add one.
 TERMS_NOT_YET: set[str] = {
-    "CITATION.cff",
-    "CODE_OF_CONDUCT.md",
     "book/collecting-good-data/designing-a-form.md",
     "book/data-protection/dpias.md",
     "book/data-protection/harder-requests.md",
@@ -51,25 +49,20 @@ TERMS_NOT_YET: set[str] = {
     "book/data-protection/templates.md",
     "book/ethics/case-studies.md",
     "book/ethics/consent-and-trauma-informed-collection.md",
-    "book/ethics/index.md",
     "book/ethics/responsible-use-of-insights.md",
     "book/ethics/risks-and-harms.md",
     "book/ethics/wellbeing-and-thriving.md",
     "book/ethics/why-trust-is-fragile.md",
     "book/glossary.md",
-    "book/index.md",
     "book/know-what-you-need/from-mission-to-questions.md",
     "book/know-what-you-need/worked-examples.md",
-    "book/making-it-stick/community-of-practice.md",
     "book/start-here/ground-rules.md",
     "book/telling-the-story/advocacy-without-harm.md",
     "book/telling-the-story/impact-summary.md",
     "book/telling-the-story/templates/impact-summary.md",
     "book/trainers/capstone-rubric.md",
-    "book/trainers/joining-instructions.md",
     "book/trainers/pilot-learning-report.ipynb",
     "book/trainers/safeguarding.md",
-    "book/where-you-are-now/the-framework.md",
     "datawithcare/frameworks/ethics-canvas.yaml",
     "datawithcare/frameworks/lawful-basis.yaml",
     "datawithcare/frameworks/personal-data-quiz.yaml",
@@ -202,7 +195,7 @@ def test_make_fork_check_is_the_command_the_guide_gives() -> None:
 
 
 def test_fork_check_lists_the_refugee_leftovers_in_a_homelessness_fork() -> None:
-    """With the homelessness profile active, every refugee word in a lesson is listed, as FILE:LINE."""
+    """With the homelessness profile active, every word of the first profile in a lesson is listed, as FILE:LINE."""
     run = _fork_check(profile=OTHER)
     assert run.returncode == 1, run.stdout + run.stderr
     lines = set(run.stdout.splitlines())
@@ -221,7 +214,7 @@ def test_fork_check_lists_the_refugee_leftovers_in_a_homelessness_fork() -> None
     hits -= {h for h in hits if h.split(":")[0] in (old["sector"].get("pages") or [])}
     assert hits, f"No lesson says {term!r}: pick another term to test with."
     assert hits <= listed, sorted(hits - listed)[:10]
-    # The refugee profile's own pages in the book are listed to be rewritten.
+    # The first profile's own pages in the book are listed to be rewritten.
     for page in old["sector"]["pages"]:
         if str(Path(page).with_suffix("")) in forkcheck.toc_files():
             assert any(line.startswith(f"_toc.yml: {page} ") for line in lines), page
