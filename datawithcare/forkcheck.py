@@ -65,7 +65,8 @@ FORK_CHECK_SKIPS = ("tests/",)
 ALLOWED: dict[str, str] = {
     "datawithcare/profiles/": "the profiles and their official-statistics files are where the names live",
     "references.bib": "titles of published sources are quoted as published",
-    "datasets/": "generated data (make data), made from the profile",
+    "datasets/": "the data make data generates from the profile, and the datasheets that describe "
+    "that data (the adapting guide's step 5 has a fork rewrite them with its data)",
     "book/adapting/index.md": "the forker's guide describes each shipped profile by name",
     "book/reference/datasets.md": "the data reference describes the data of each shipped profile",
     "datawithcare/identifiers.py": "Ofcom's drama phone ranges are named after the cities they belong to",
@@ -131,9 +132,18 @@ def _profile_file_names() -> re.Pattern[str]:
 def tracked_files(root: Path | None = None) -> list[str]:
     """Every file git tracks, relative to the course root."""
     root = root or repo_root()
-    out = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True, text=True
-    ).stdout
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        # Not a git repository (a downloaded zip): every file but the tools' own folders.
+        skip = {".git", ".venv", "_build", "node_modules", "__pycache__", ".ipynb_checkpoints"}
+        return sorted(
+            p.relative_to(root).as_posix()
+            for p in root.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(root).parts)
+        )
     return sorted(p for p in out.split("\0") if p)
 
 

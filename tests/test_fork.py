@@ -225,3 +225,12 @@ def test_fork_check_says_what_is_wrong_with_a_bad_profile_name() -> None:
     run = _fork_check("--from", "no-such-sector")
     assert run.returncode == 2
     assert "no-such-sector" in run.stderr
+
+
+def test_fork_check_searches_a_copy_that_is_not_a_git_repository(tmp_path: Path) -> None:
+    """A fork downloaded as a zip has no git: every file is searched, the tools' folders are not."""
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "page.md").write_text("text\n", encoding="utf-8")
+    (tmp_path / ".venv" / "lib").mkdir(parents=True)
+    (tmp_path / ".venv" / "lib" / "site.py").write_text("x = 1\n", encoding="utf-8")
+    assert forkcheck.tracked_files(tmp_path) == ["book/page.md"]
