@@ -102,6 +102,17 @@ def _names_pattern(names: dict[str, str]) -> re.Pattern[str]:
     return re.compile(r"\{\{\s*(" + keys + r")\s*\}\}")
 
 
+def fill_names(text: str, names: dict[str, str] | None = None) -> str:
+    """``text`` with the profile's names written over their substitutions, outside code."""
+    names = names or course_names()
+    pattern = _names_pattern(names)
+    parts = _CODE.split(text)
+    # The odd parts are code (fenced blocks and `spans`): left as they are.
+    return "".join(
+        part if i % 2 else pattern.sub(lambda m: names[m.group(1)], part) for i, part in enumerate(parts)
+    )
+
+
 def render_names(folder: Path, names: dict[str, str] | None = None) -> int:
     """Write the profile's names over their substitutions in ``folder``; return how many files changed.
 
@@ -111,14 +122,9 @@ def render_names(folder: Path, names: dict[str, str] | None = None) -> int:
     does, keeps it; so does every code cell, which reads the profile itself).
     """
     names = names or course_names()
-    pattern = _names_pattern(names)
 
     def fill(text: str) -> str:
-        parts = _CODE.split(text)
-        # The odd parts are code (fenced blocks and `spans`): left as they are.
-        return "".join(
-            part if i % 2 else pattern.sub(lambda m: names[m.group(1)], part) for i, part in enumerate(parts)
-        )
+        return fill_names(text, names)
 
     changed = 0
     for path in sorted(folder.rglob("*")):
