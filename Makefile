@@ -17,7 +17,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Browser, hub and spreadsheet-formula tests also need Chromium, LibreOffice Calc and two Node packages:
 #   make setup-system   (as root: Debian's chromium and libreoffice-calc, npm ci from package-lock.json)
 
-.PHONY: help setup setup-system book test test-fast lab bench data screenshots exercises learner-bundle learner-branch offline-bundle static-book worksheets lock strip lint clean
+.PHONY: help setup setup-system book test test-fast lab bench data screenshots exercises learner-bundle learner-branch offline-bundle static-book worksheets fork-check lock strip lint clean
 
 help:
 	@echo "make book       build the book (every notebook executed) into _build/html"
@@ -34,6 +34,7 @@ help:
 	@echo "make offline-bundle  lessons, data and every wheel for laptops with no internet: _build/data-with-care-offline(.zip)"
 	@echo "make static-book  the built book with its outputs, zipped: _build/data-with-care-book.zip"
 	@echo "make worksheets  printable PDF worksheets for every hands-on activity: _build/worksheets/"
+	@echo "make fork-check  list every leftover of another sector (names, words, pages) in a fork: FILE:LINE"
 	@echo "make lock       re-pin requirements.txt and binder/requirements.txt"
 	@echo "make strip      remove outputs from every notebook"
 	@echo "make lint       ruff, codespell and the notebook checks"
@@ -108,6 +109,10 @@ static-book: $(STAMP)
 
 worksheets: $(STAMP)
 	$(BIN)/python -m datawithcare.worksheets pdf
+
+# A fork's to-do list: every name and word of the old sector still in the course.
+fork-check: $(STAMP)
+	$(BIN)/python -m datawithcare.forkcheck
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv==0.13.8

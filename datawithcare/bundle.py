@@ -16,6 +16,12 @@ links point at a separate branch, ``learner``, that holds only:
 Paths are the same as in the repository, so the book's launch buttons and
 the lessons' links work on either branch.
 
+In the book, a lesson's text names the organisation with a MyST substitution
+such as ``{{ example_org }}``. JupyterLab shows such text as it is, so the
+bundle writes the active profile's names into the notebooks' Markdown cells
+and the pages (:func:`render_names`): learners read the organisation's
+name, whatever the profile calls it.
+
 Command line (``make learner-bundle``, ``make learner-branch``,
 ``make offline-bundle`` and ``make static-book`` run these)::
 
@@ -38,13 +44,16 @@ current branch. Then ``git push origin learner`` puts it online.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from datawithcare.datasets import course_names
 from datawithcare.paths import repo_root
 
 #: Folders copied whole (minus caches), relative to the course root.
@@ -84,6 +93,65 @@ change the course there, not here.
 """
 
 
+#: Fenced code blocks and inline code, where a substitution is shown, not filled in.
+_CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+
+
+def _names_pattern(names: dict[str, str]) -> re.Pattern[str]:
+    keys = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    return re.compile(r"\{\{\s*(" + keys + r")\s*\}\}")
+
+
+def fill_names(text: str, names: dict[str, str] | None = None) -> str:
+    """``text`` with the profile's names written over their substitutions, outside code."""
+    names = names or course_names()
+    pattern = _names_pattern(names)
+    parts = _CODE.split(text)
+    # The odd parts are code (fenced blocks and `spans`): left as they are.
+    return "".join(
+        part if i % 2 else pattern.sub(lambda m: names[m.group(1)], part) for i, part in enumerate(parts)
+    )
+
+
+def render_names(folder: Path, names: dict[str, str] | None = None) -> int:
+    """Write the profile's names over their substitutions in ``folder``; return how many files changed.
+
+    Only the names (:func:`datawithcare.datasets.course_names`) are written,
+    in the Markdown cells of notebooks and in Markdown pages, outside code
+    (a page that shows ``{{ city }}`` in backticks, as the adapting guide
+    does, keeps it; so does every code cell, which reads the profile itself).
+    """
+    names = names or course_names()
+
+    def fill(text: str) -> str:
+        return fill_names(text, names)
+
+    changed = 0
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".md":
+            text = path.read_text(encoding="utf-8")
+            new = fill(text)
+        elif path.suffix == ".ipynb":
+            text = path.read_text(encoding="utf-8")
+            notebook = json.loads(text)
+            for cell in notebook.get("cells", []):
+                if cell.get("cell_type") == "markdown":
+                    source = cell["source"]
+                    joined = "".join(source) if isinstance(source, list) else source
+                    filled = fill(joined)
+                    if filled != joined:
+                        cell["source"] = filled.splitlines(keepends=True)
+            new = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+            if fill(text) == text:
+                new = text
+        else:
+            continue
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed += 1
+    return changed
+
+
 def build(out: Path | None = None, root: Path | None = None) -> Path:
     """Write the learner bundle into ``out`` (emptied first) and return it."""
     root = root or repo_root()
@@ -101,6 +169,7 @@ def build(out: Path | None = None, root: Path | None = None) -> Path:
     for name in FILES:
         shutil.copy2(root / name, out / name)
     (out / "README.md").write_text(README, encoding="utf-8")
+    render_names(out)
     return out
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 from datawithcare.generator.schema import TABLE_NAMES, frictionless_package
 from datawithcare.paths import dataset_path
 
-__all__ = ["CourseSector", "course_sector", "list_datasets", "load_dataset"]
+__all__ = ["CourseSector", "course_names", "course_sector", "list_datasets", "load_dataset"]
 
 
 def list_datasets() -> list[str]:
@@ -154,14 +154,18 @@ class CourseSector:
     """What the active sector profile says, in the form lessons and exercises use.
 
     Lessons read the sector's own words and examples from here, so the same
-    notebook teaches a refugee charity in London or a homelessness network
-    in Greater Manchester. Everything comes from the profile (see
+    notebook teaches the organisation of whichever profile is active.
+    Everything comes from the profile (see
     ``book/adapting/index.md``).
     """
 
     organisation: str
+    #: The organisation's name on second mention (a word of its name).
+    organisation_short: str
     city: str
     name: str
+    #: The people the sector serves, in the plural (``sector.people`` of the profile).
+    people: str
     status_column: str
     status_label: str
     status_plural: str
@@ -207,8 +211,10 @@ def _course_sector(profile_path: Path) -> CourseSector:
     bands = rel["age_bands"]
     return CourseSector(
         organisation=p["organisation"]["name"],
-        city=p["organisation"].get("city") or "",
+        organisation_short=p["organisation"]["short_name"],
+        city=p["organisation"]["city"],
         name=sector["name"],
+        people=sector["people"],
         status_column=sector["status"]["column"],
         status_label=sector["status"]["label"],
         status_plural=sector["status"]["plural"],
@@ -244,3 +250,25 @@ def course_sector() -> CourseSector:
     from datawithcare.generator.profile import active_profile_path
 
     return _course_sector(active_profile_path())
+
+
+def course_names(profile: str | Path | None = None) -> dict[str, str]:
+    """The names pages use, from the active profile (or ``profile``), by substitution key.
+
+    The book gets them as MyST substitutions (``{{ example_org }}`` and so on,
+    see :mod:`datawithcare.sphinx_lessons`) and the learner bundle writes them
+    into the lessons' text (:mod:`datawithcare.bundle`), so no page types them.
+
+    >>> course_names()["example_org"] == course_sector().organisation
+    True
+    """
+    from datawithcare.generator.profile import active_profile_path, resolve_profile
+
+    sector = _course_sector(active_profile_path() if profile is None else resolve_profile(profile))
+    return {
+        "example_org": sector.organisation,
+        "example_org_short": sector.organisation_short,
+        "city": sector.city,
+        "sector": sector.name,
+        "sector_people": sector.people,
+    }

@@ -10,7 +10,7 @@ The logic lives in pure functions, so it can be tested and reused:
 * :func:`check_canvas` lists what is missing or unclear, in plain words;
 * :func:`canvas_to_markdown` and :func:`canvas_to_html` make a printable
   summary;
-* :func:`sample_canvas` returns a filled example for Riverside Refugee Action.
+* :func:`sample_canvas` returns a filled example: the course's imagined charity.
 
 :class:`EthicsCanvas` is the form itself. It saves to the ``ethics-canvas``
 answer store and reloads the saved answers when it is opened again.
@@ -303,7 +303,7 @@ def summary_filename(answers: Any, extension: str) -> str:
 
 
 def sample_canvas() -> dict[str, Any]:
-    """Return a filled canvas: Riverside Refugee Action plans its yearly report to a funder."""
+    """Return a filled canvas: the course's imagined charity plans its yearly report to a funder."""
     return copy.deepcopy(_SAMPLE)
 
 

@@ -2,9 +2,8 @@
 
 The figures, their sources and the lesson's sector settings live in one
 YAML file per sector: ``profiles/<sector profile>-official.yaml``, beside
-the sector profile it belongs to (``refugee-london-official.yaml`` for
-the refugee profile, ``homelessness-greater-manchester-official.yaml``
-for the homelessness one). The active sector profile chooses it. This
+the sector profile it belongs to (``refugee-london-official.yaml`` beside
+``refugee-london.yaml``, and so on). The active sector profile chooses it. This
 module turns that file into the files in the data folder:
 
 - one tidy CSV per extract (``official_*.csv``), the table a learner
@@ -88,7 +87,7 @@ def official_profile_path(sector_profile: str | Path | None = None) -> Path:
     A sector profile ``NAME.yaml`` has its official statistics in
     ``NAME-official.yaml`` in the same folder. A profile without one (a
     fork that has not written its own yet) gets the course's own file,
-    the refugee-London figures, so that the lesson still runs.
+    the figures of the course's first profile, so that the lesson still runs.
     """
     from datawithcare.generator.profile import active_profile_path, resolve_profile
 

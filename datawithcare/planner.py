@@ -8,7 +8,7 @@ indicator needs some **data items**. For every data item the planner asks
 A plan is a plain dictionary, so it saves as JSON::
 
     {
-        "organisation": "Riverside Refugee Action",
+        "organisation": "Our advice charity",
         "mission": "...",
         "questions": ["Do learners' English improve?", ...],
         "indicators": [{"question": "Do learners' ...?", "indicator": "..."}],

@@ -15,6 +15,13 @@ the number comes from ``datawithcare/lessons.yaml``, never from prose:
   ``persona_paths``: whole blocks (a table, notes, the paths) for the welcome
   page and the course map; a block substitution stands alone on its line.
 
+The names of the imagined organisation and its sector come from the active
+sector profile (:func:`datawithcare.datasets.course_names`), so ``_config.yml``
+does not repeat them: ``example_org`` (the organisation's name),
+``example_org_short`` (its name on second mention), ``city``, ``sector`` (the
+sector's name) and ``sector_people`` (the people it serves). A fork changes the profile, and
+every page follows.
+
 The trainers' run-sheets (``session_plans``) and ``instructor_notes`` come from
 here too, written by :mod:`datawithcare.runsheets`.
 """
@@ -113,6 +120,7 @@ def substitutions(course: Course) -> dict[str, Any]:
 
 
 def _add_substitutions(_app: Any, config: Any) -> None:
+    from datawithcare.datasets import course_names
     from datawithcare.runsheets import (
         instructor_notes_markdown,
         load_notes,
@@ -123,6 +131,7 @@ def _add_substitutions(_app: Any, config: Any) -> None:
     course = load_course()
     notes = load_notes()
     values = dict(getattr(config, "myst_substitutions", None) or {})
+    values.update(course_names())
     values.update(substitutions(course))
     values["session_plans"] = session_plans_markdown(load_programme(), course, notes)
     values["instructor_notes"] = instructor_notes_markdown(notes, course)

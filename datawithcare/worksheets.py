@@ -222,8 +222,10 @@ def _cell_text(cell: dict) -> str:
 
 
 def _plain(markdown: str) -> str:
-    """Course Markdown made printable: solutions out, MyST roles to their words."""
-    text = _DETAILS.sub("", markdown)
+    """Course Markdown made printable: solutions out, MyST roles to their words, names filled in."""
+    from datawithcare.bundle import fill_names
+
+    text = fill_names(_DETAILS.sub("", markdown))
     text = _ROLE.sub(lambda m: m.group(1), text)
     # On paper a link cannot be followed: keep its words.
     text = _LINK.sub(lambda m: m.group(1), text)

@@ -72,19 +72,27 @@ def missing_calc_tools() -> list[str]:
 
 def expected() -> dict[str, object]:
     """What the pages say, worked out from the data: the driver checks Calc against it."""
-    from datawithcare import load_dataset, suppress_small_counts
+    from datawithcare import course_sector, load_dataset, suppress_small_counts
 
     clients = load_dataset("clients")
     cases = load_dataset("cases")
     top = list(clients["borough"].value_counts().head(6).index)
-    area = clients["borough"].astype(str).where(clients["borough"].isin(top), "Other London boroughs")
+    area = (
+        clients["borough"]
+        .astype(str)
+        .where(clients["borough"].isin(top), f"Other {course_sector().city} boroughs")
+    )
     counts = pd.crosstab(area.rename("area"), clients["gender"].astype(str))
     # The 15 counts "Hiding small numbers" hides, worked out by the lesson's own helper.
     safe = suppress_small_counts(counts, threshold=10).loc[counts.index, counts.columns]
     hidden = [[a, g] for a in counts.index for g in counts.columns if pd.isna(safe.loc[a, g])]
     messy = pd.read_csv(ROOT / "datasets" / "messy_export.csv", dtype=str, keep_default_na=False)
     spellings = messy["Borough"].map(lambda v: re.sub(r"\s", "", v).lower())
+    # The area formula exactly as "Hiding small numbers" prints it (one line).
+    page = (ROOT / "book" / "spreadsheet-companion" / "hiding-small-numbers.md").read_text(encoding="utf-8")
+    area_formula = next(line for line in page.splitlines() if line.startswith("=IF(OR("))
     return {
+        "area_formula": area_formula,
         "hidden": hidden,
         "newham_rows": int(spellings.isin({"newham", "lbnewham"}).sum()),
         "women": int((clients["gender"] == "Woman").sum()),

@@ -252,6 +252,21 @@ def test_the_lesson_worksheet_leaves_solutions_out_of_a_notebook_made_to_leak(tm
     assert "SECRET_ANSWER_LINE" not in text and "Not a task" not in text
 
 
+def test_a_lesson_worksheet_names_the_organisation_not_a_substitution() -> None:
+    """Paper shows no MyST: the printed tasks carry the active profile's names (issue 15)."""
+    from datawithcare.datasets import course_names
+
+    names = course_names()
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        sheet = worksheets.lesson_tasks(path)
+        if sheet is None:
+            continue
+        text = _words(worksheets.render(sheet))
+        assert "{{" not in text, f"{path.name}: a substitution on the worksheet"
+    sheet = worksheets.lesson_tasks(ROOT / "notebooks" / "08b-pseudonymise.ipynb")
+    assert sheet is not None and names["example_org_short"] in _words(worksheets.render(sheet))
+
+
 def test_worksheets_load_nothing_from_anywhere(worksheet_html: dict[str, str]) -> None:
     for slug, html in worksheet_html.items():
         soup = BeautifulSoup(html, "html.parser")

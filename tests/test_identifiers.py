@@ -61,7 +61,7 @@ def test_drama_range_phones_are_safe(number):
         "07700 899999",  # just below the mobile range
         "07700 901000",  # just above it
         "07911 123456",  # an ordinary mobile number
-        "020 7946 1000",  # just above the London range
+        "020 7946 1000",  # just above the 020 range
         "020 7123 4567",
         "0161 496 1000",  # just above the Manchester range
         "0161 495 9999",  # just below it

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from datawithcare import bundle, exercises
+from datawithcare.datasets import course_names
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = {
@@ -147,6 +150,57 @@ def test_no_solution_or_hidden_test_anywhere_in_the_bundle(built: Path) -> None:
                 elif len(region) > 1 and region <= lines:
                     found.append(f"{where}: a whole answer or hidden test of {name}: {sorted(region)}")
     assert not found, "The learner bundle gives answers away:\n" + "\n".join(found[:30])
+
+
+def _markdown_text(path: Path) -> str:
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8")
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n".join(_text(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def test_lessons_in_the_bundle_name_the_profile_organisation_not_a_substitution(built: Path) -> None:
+    """JupyterLab shows ``{{ example_org }}`` as it is: the bundle writes the active profile's names in.
+
+    The course's lessons use the substitutions (a fork changes the profile,
+    not the lessons), so the repository's notebooks hold them and the
+    bundle's must not.
+    """
+    names = course_names()
+    pattern = re.compile(r"\{\{\s*(" + "|".join(names) + r")\s*\}\}")
+    used = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if pattern.search(_markdown_text(p))]
+    assert used, "No lesson uses a name substitution, so this test would prove nothing."
+    for source in used:
+        copy = built / "notebooks" / source.name
+        text = _markdown_text(copy)
+        prose = bundle._CODE.sub("", text)  # a substitution shown in `code` is meant to be seen
+        assert "{{" not in prose, f"{copy.name} still has a substitution learners would see as it is."
+        wanted = {names[m.group(1)] for m in pattern.finditer(_markdown_text(source))}
+        assert all(name in text for name in wanted), (copy.name, wanted)
+    pages = [
+        p
+        for p in sorted((built / "book").rglob("*.md"))
+        if pattern.search(bundle._CODE.sub("", p.read_text(encoding="utf-8")))
+    ]
+    assert not pages, f"Pages with a name substitution left: {pages}"
+    # The notebook is still a notebook Jupyter opens.
+    nbformat.validate(nbformat.read(built / "notebooks" / used[0].name, as_version=4))
+
+
+def test_bundle_writes_another_profile_names_in(tmp_path: Path) -> None:
+    """The names come from the profile asked for, not from text typed in the bundle code."""
+    other = course_names("homelessness-greater-manchester")
+    page = tmp_path / "page.md"
+    page.write_text(
+        "{{ example_org }} ({{example_org_short}}) in {{ city }}; {{ course_hours }} hours; `{{ city }}`\n",
+        encoding="utf-8",
+    )
+    assert bundle.render_names(tmp_path, other) == 1
+    text = page.read_text(encoding="utf-8")
+    assert text == (
+        f"{other['example_org']} ({other['example_org_short']}) in {other['city']}; "
+        "{{ course_hours }} hours; `{{ city }}`\n"
+    ), "names filled in; other substitutions and code left as they are"
 
 
 def test_check_would_find_a_solution(tmp_path: Path) -> None:

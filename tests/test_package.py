@@ -185,7 +185,7 @@ def _decode_link(link: str) -> tuple[str, bytes]:
 
 def test_download_link_carries_the_answers(tmp_path: Path) -> None:
     store = AnswerStore("planner", folder=tmp_path)
-    store.set("mission", "Welcome and advise refugees in Riverside — «safely»")
+    store.set("mission", "Welcome and advise people in our town — «safely»")
     filename, data = _decode_link(store.download_link())
     assert filename == "planner.json"
     assert json.loads(data.decode("utf-8"))["answers"]["mission"].endswith("«safely»")

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from datawithcare.datasets import course_sector
 from datawithcare.planner import (
     CSV_COLUMNS,
     DataNeedsPlanner,
@@ -27,6 +28,8 @@ from datawithcare.planner import (
     same_text,
 )
 
+#: The organisation of the active profile (tests never type it).
+ORG = course_sector().organisation
 Q1 = "Do our learners' English skills improve?"
 Q2 = "Do learners keep coming to class?"
 I1 = "Number of learners who move up an ESOL level in a year"
@@ -35,8 +38,8 @@ I2 = "Share of booked sessions each learner attends"
 
 def good_plan() -> dict:
     return {
-        "organisation": "Riverside Refugee Action",
-        "mission": "Help refugees and migrants in east London to build a settled life.",
+        "organisation": ORG,
+        "mission": f"Help refugees and migrants in {course_sector().city} to build a settled life.",
         "questions": [Q1, Q2],
         "indicators": [{"question": Q1, "indicator": I1}, {"question": Q2, "indicator": I2}],
         "data_items": [
@@ -268,7 +271,7 @@ def test_csv_round_trips_text_with_commas_and_quotes():
 
 def test_markdown_shows_the_chain_and_the_decisions():
     text = plan_to_markdown(good_plan())
-    assert text.startswith("# Data needs plan: Riverside Refugee Action")
+    assert text.startswith(f"# Data needs plan: {ORG}")
     assert f"### Question 1: {Q1}" in text and f"- **Indicator:** {I1}" in text
     assert "  - Immigration status (sensitive): not collected" in text
     assert "| ESOL level at start | " + I1 + " | no |  |" in text
@@ -330,7 +333,7 @@ def add_item(form, indicator, item, needed, sensitive=False, reason=""):
 
 
 def fill_good_plan(form: DataNeedsPlanner) -> None:
-    form.organisation.value = "Riverside Refugee Action"
+    form.organisation.value = ORG
     form.mission.value = good_plan()["mission"]
     form.questions.value = f"{Q1}\n{Q2}\n"
     add_indicator(form, Q1, I1)

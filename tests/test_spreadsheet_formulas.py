@@ -36,6 +36,8 @@ from harness import ROOT
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import column_index_from_string
 
+from datawithcare import course_sector
+
 DATASETS = ROOT / "datasets"
 SHEETS = DATASETS / "spreadsheets"
 COMPANION = ROOT / "book" / "spreadsheet-companion"
@@ -100,7 +102,7 @@ def _newham(messy: pd.DataFrame) -> pd.Series:
 
 def _area(clients: pd.DataFrame) -> pd.Series:
     top = clients["borough"].value_counts().head(6).index
-    return clients["borough"].where(clients["borough"].isin(top), "Other London boroughs")
+    return clients["borough"].where(clients["borough"].isin(top), f"Other {course_sector().city} boroughs")
 
 
 def _newham_count(gender: str) -> int:
@@ -226,7 +228,7 @@ CHECKS: dict[str, list[Check]] = {
             "year each case was opened",
             "cases",
             lambda: [int(d[:4]) for d in _csv("cases")["opened_on"]],
-            column="H",
+            column="I",
         ),
         Check(
             "Housing cases opened in 2025",
@@ -246,7 +248,7 @@ CHECKS: dict[str, list[Check]] = {
         ),
     ],
     "hiding-small-numbers": [
-        Check("area of each client", "clients", lambda: list(_area(_csv("clients"))), column="Y"),
+        Check("area of each client", "clients", lambda: list(_area(_csv("clients"))), column="AA"),
         Check(
             "Newham's men, rounded to 5",
             "count:Man",
@@ -482,13 +484,18 @@ def test_a_wrong_formula_on_a_page_is_caught(tmp_path: Path) -> None:
     pages = {"filter-and-sort": _pages()["filter-and-sort"]}
     right = '=COUNTIFS(E2:E2001, "<18", J2:J2001, TRUE)'
     assert right in pages["filter-and-sort"]
-    assert "=COUNTBLANK(E2:E3988)" in pages["filter-and-sort"]
+    open_cases = re.search(r"=COUNTBLANK\(F2:F\d+\)", pages["filter-and-sort"]).group()
     pages["filter-and-sort"] = (
         pages["filter-and-sort"]
         .replace(right, right.replace("2001", "201"))
-        .replace("=COUNTBLANK(E2:E3988)", "=COUNTBLANK(B2:B3988)")
+        .replace(open_cases, open_cases.replace("F", "B"))
     )
+    clients, cases = _csv("clients"), _csv("cases")
+    under_18 = int((_under_18(clients) & (clients["needs_interpreter"] == "True")).sum())
+    still_open = int((cases["closed_on"] == "").sum())
     found = problems(calc_results(pages, tmp_path), pages)
     assert len(found) == 2, found
-    assert "J2:J201, TRUE) gives 0 in LibreOffice Calc; the data says 29." in found[0]
-    assert "=COUNTBLANK(B2:B3988) gives 0 in LibreOffice Calc; the data says 499" in found[1]
+    assert f"J2:J201, TRUE) gives 0 in LibreOffice Calc; the data says {under_18}." in found[0]
+    assert (
+        f"{open_cases.replace('F', 'B')} gives 0 in LibreOffice Calc; the data says {still_open}" in found[1]
+    )

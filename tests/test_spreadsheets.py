@@ -21,7 +21,7 @@ import pytest
 from harness import ROOT
 from openpyxl import load_workbook
 
-from datawithcare import load_dataset, suppress_small_counts
+from datawithcare import course_sector, load_dataset, suppress_small_counts
 from datawithcare.identifiers import find_unsafe_identifiers
 from datawithcare.privacy import hidden_cell_ranges
 from datawithcare.spreadsheets import (
@@ -41,6 +41,9 @@ COMPANION = ROOT / "book" / "spreadsheet-companion"
 NO_CODE = ROOT / "book" / "start-here" / "no-code-route.md"
 HOW_TO_USE = ROOT / "book" / "start-here" / "how-to-use.md"
 SMALL = ["official_census_population.csv", "outside_source.csv", "messy_export.csv", "maturity_cohort.csv"]
+
+#: The page's label for the boroughs outside the top six (the city comes from the profile).
+OTHER_AREAS = f"Other {course_sector().city} boroughs"
 
 
 # The files ------------------------------------------------------------------
@@ -349,7 +352,7 @@ def _mround(count: int, base: int = 5) -> int:
 def _area_by_gender() -> tuple[pd.DataFrame, list[str]]:
     clients = load_dataset("clients")
     top = list(clients["borough"].value_counts().head(6).index)
-    area = clients["borough"].astype(str).where(clients["borough"].isin(top), "Other London boroughs")
+    area = clients["borough"].astype(str).where(clients["borough"].isin(top), OTHER_AREAS)
     return pd.crosstab(area.rename("area"), clients["gender"].astype(str)), top
 
 
@@ -379,7 +382,7 @@ def test_hiding_small_numbers_answers() -> None:
     assert _stated("hiding-small-numbers", r"small counts and (\d+) more") == [extra.sum().sum()]
     women = sorted(extra.index[extra["Woman"]])
     assert women == sorted(top), "the page says: the women in all six named boroughs"
-    assert list(extra.index[extra["Prefer not to say"]]) == ["Other London boroughs"]
+    assert list(extra.index[extra["Prefer not to say"]]) == [OTHER_AREAS]
     assert extra.drop(columns=["Woman", "Prefer not to say"]).sum().sum() == 0
 
     # "The course's helper in lesson 8a hides the same 18 numbers on this table."

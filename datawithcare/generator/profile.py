@@ -186,8 +186,19 @@ class Part(BaseModel):
 
 
 class Organisation(Part):
+    """The imagined organisation whose records the lessons use, and its city.
+
+    These names reach every page as MyST substitutions (``{{ example_org }}``,
+    ``{{ example_org_short }}``, ``{{ city }}``: see :mod:`datawithcare.sphinx_lessons`),
+    the lessons through :func:`datawithcare.datasets.course_sector`, and the
+    learner bundle's notebooks through :mod:`datawithcare.bundle`. Nothing else
+    types them (``tests/test_fork.py`` checks).
+    """
+
     name: Text
-    city: Text = None
+    #: What the pages call the organisation on second mention (a word of its name).
+    short_name: Text
+    city: Text
 
 
 def _column_name(value: Any) -> Any:
@@ -266,6 +277,16 @@ class Source(Part):
 
 class Sector(Part):
     name: Text
+    #: The people the sector serves, in the plural, as a page writes them.
+    people: Text
+    #: The words that say which sector a page is about (see the shipped profiles).
+    #: Outside the files listed in ``pages`` they reach pages only through
+    #: the profile; ``make fork-check`` lists them in a fork made from this profile.
+    terms: NonEmpty(Text)
+    #: Pages whose whole subject is this sector (repository paths, such as
+    #: ``book/telling-the-story/official-statistics.md``): a fork rewrites them
+    #: or takes them out of ``_toc.yml``.
+    pages: list[Text] = None
     status: StatusColumn
     condition: ConditionColumn = None
     safeguarding: SafeguardingFlag = None

@@ -245,7 +245,7 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     status = choose_given(rng, nat, weight_matrix(nats, "statuses", labels_of(statuses)))
 
     # Gender: the mix of the person's status where the profile gives one
-    # (most people seeking asylum alone are men), else of their nationality.
+    # (a status may have its own mix, e.g. mostly men), else of their nationality.
     gender = choose_given(rng, nat, weight_matrix(nats, "genders", genders))
     status_genders = np.array([s.get("genders") is not None for s in statuses])
     if status_genders.any():
@@ -369,7 +369,7 @@ def make_clients(profile: dict, rng: np.random.Generator, n: int) -> pd.DataFram
     ni = make_ni_numbers(rng, n, ident["ni_prefix"])
 
     # Referral: each source reaches only the statuses the profile allows
-    # (nobody settled is referred by asylum accommodation staff).
+    # (so a source that serves one group never refers people outside it).
     sources = profile["referral_sources"]
     status_labels = labels_of(statuses)
     reaches = np.array(
@@ -956,7 +956,7 @@ def make_safe_release(profile: dict, careless: pd.DataFrame) -> pd.DataFrame:
     1. Generalise age, gender, nationality, borough and arrival year.
     2. A group (people with the same five details) that is smaller than
        k or that gives a status away fails. For every age band, gender,
-       region and part of London with a failing group, the arrival
+       region and part of the city with a failing group, the arrival
        periods are merged (``merged_arrival_label``). The intruder does
        not know the arrival year, so this costs little.
     3. The groups that still fail are removed, whole.

@@ -1,0 +1,310 @@
+"""``make fork-check``: every leftover of the old sector in a fork, as FILE:LINE.
+
+A fork of the course changes one setting (``datawithcare/course.yaml``) and
+its own profile. What the profile cannot change is text someone typed: a
+page that uses the old sector's words or names the old organisation. Like the Carpentries'
+FIXME markers, this check lists each one so the fork can rewrite it::
+
+    python -m datawithcare.forkcheck                  # against every other shipped profile
+    python -m datawithcare.forkcheck --from refugee-london
+
+It looks in every file git tracks (pages, notebooks, exercises, the package,
+tests, README) for the old profile's
+
+- names: the organisation's name and short name, its city and the areas the
+  lessons single out (``sector.examples.focus_areas``), with their capitals
+  as written;
+- sector terms (``sector.terms``), in any case and at the start of a
+  word: "clinic" finds "Clinics" too;
+
+A passage that rightly keeps an old word (a real case about a charity of
+another sector, which matters in this one) sits between two
+comments, ``<!-- fork-check: keep: the reason -->`` and ``<!-- fork-check: end -->``:
+those lines are not searched. A ``fork-check: keep`` with no ``end`` after it
+keeps its own line only (for a comment at the end of a line of code).
+
+It also lists the old profile's ``sector.pages`` (the pages whose whole
+subject is that sector) still in ``_toc.yml`` that the new profile does not
+claim as rewritten in its own ``sector.pages``. Exit status 0 when nothing
+is left, 1 otherwise.
+
+The same search backs ``tests/test_fork.py``, which fails when the *active*
+profile's names appear literally outside :data:`ALLOWED` (they must come
+from the profile). A profile's file name (``refugee-london``) is not a
+leftover: the guide and the settings name the shipped profiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from datawithcare.generator.profile import (
+    ProfileError,
+    active_profile_path,
+    load_profile,
+    profile_name,
+    resolve_profile,
+    shipped_profiles,
+)
+from datawithcare.paths import repo_root
+
+#: Not searched by ``make fork-check``: the tests check the shipped profiles
+#: themselves by name (a fork keeps them). ``tests/test_fork.py`` still
+#: checks the tests for the active profile's organisation and city.
+FORK_CHECK_SKIPS = ("tests/",)
+
+#: Files where a profile's names may be typed, and why. Keep this short.
+ALLOWED: dict[str, str] = {
+    "datawithcare/profiles/": "the profiles and their official-statistics files are where the names live",
+    "references.bib": "titles of published sources are quoted as published",
+    "datasets/": "the data make data generates from the profile, and the datasheets that describe "
+    "that data (the adapting guide's step 5 has a fork rewrite them with its data)",
+    "book/adapting/index.md": "the forker's guide describes each shipped profile by name",
+    "book/reference/datasets.md": "the data reference describes the data of each shipped profile",
+    "datawithcare/identifiers.py": "Ofcom's drama phone ranges are named after the cities they belong to",
+}
+
+#: Put this in a comment to keep the words of the passage that follows (see above).
+KEEP = "fork-check: keep"
+#: ... up to the line with this.
+END = "fork-check: end"
+
+
+def allowed(path: str) -> bool:
+    """True if ``path`` (relative to the course root, with /) may hold a profile's names."""
+    return any(path == a or (a.endswith("/") and path.startswith(a)) for a in ALLOWED)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The literal words of one profile that a page should not type."""
+
+    profile: str
+    names: tuple[str, ...]
+    terms: tuple[str, ...]
+    pages: tuple[str, ...]
+
+    @classmethod
+    def of(cls, profile: dict[str, Any], focus_areas: bool = True) -> Words:
+        org, sector = profile["organisation"], profile["sector"]
+        names = [org["name"], org["short_name"], org["city"]]
+        if focus_areas:
+            names += list(sector["examples"]["focus_areas"])
+        return cls(
+            profile=profile_name(profile),
+            names=tuple(dict.fromkeys(names)),
+            terms=tuple(sector["terms"]),
+            pages=tuple(sector.get("pages") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Leftover:
+    path: str
+    line: int
+    word: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.word!r}: {self.text.strip()[:100]}"
+
+
+def _pattern(words: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w]){alternatives}", re.IGNORECASE if ignore_case else 0)
+
+
+def _profile_file_names() -> re.Pattern[str]:
+    names = [*shipped_profiles(), *(f"{n}-official" for n in shipped_profiles())]
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+def tracked_files(root: Path | None = None) -> list[str]:
+    """Every file git tracks, relative to the course root."""
+    root = root or repo_root()
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        # Not a git repository (a downloaded zip): every file but the tools' own folders.
+        skip = {".git", ".venv", "_build", "node_modules", "__pycache__", ".ipynb_checkpoints"}
+        return sorted(
+            p.relative_to(root).as_posix()
+            for p in root.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(root).parts)
+        )
+    return sorted(p for p in out.split("\0") if p)
+
+
+def _text(path: Path) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if b"\0" in data[:8192]:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _kept(lines: list[str]) -> set[int]:
+    """The line numbers a ``fork-check: keep`` marker keeps out of the search."""
+    kept: set[int] = set()
+    start = None
+    for number, line in enumerate(lines, start=1):
+        if KEEP in line:
+            start = number
+        if start is not None:
+            kept.add(number)
+        if END in line:
+            start = None
+    if start is not None:
+        # A keep with no end: only its own line.
+        kept -= set(range(start + 1, len(lines) + 1))
+    return kept
+
+
+def find(
+    words: Words,
+    files: list[str] | None = None,
+    root: Path | None = None,
+    skip: tuple[str, ...] = (),
+) -> list[Leftover]:
+    """Each line of ``files`` (default: every tracked file not :func:`allowed`) with one of ``words``.
+
+    Names match with their capitals as written; terms match in any case, at
+    the start of a word. Files in ``skip`` are not searched.
+    """
+    root = root or repo_root()
+    names, terms = _pattern(words.names, False), _pattern(words.terms, True)
+    profile_files = _profile_file_names()
+    found = []
+    for rel in files if files is not None else tracked_files(root):
+        if allowed(rel) or rel in skip:
+            continue
+        text = _text(root / rel)
+        if text is None:
+            continue
+        lines = text.splitlines()
+        kept = _kept(lines)
+        for number, line in enumerate(lines, start=1):
+            if number in kept:
+                continue
+            plain = profile_files.sub("", line)
+            for pattern in (names, terms):
+                if pattern is None:
+                    continue
+                for match in pattern.finditer(plain):
+                    found.append(Leftover(rel, number, match.group(0), line))
+    return found
+
+
+def toc_files(root: Path | None = None) -> set[str]:
+    """The files ``_toc.yml`` puts in the book, as repository paths without suffix."""
+    root = root or repo_root()
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("file", "root") and isinstance(value, str):
+                    files.add(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return files
+
+
+def sector_pages_left(old: Words, new: Words, root: Path | None = None) -> list[str]:
+    """The old profile's sector pages still in the book that the new profile has not claimed."""
+    in_book = toc_files(root)
+    return [
+        page for page in old.pages if page not in new.pages and str(Path(page).with_suffix("")) in in_book
+    ]
+
+
+def check(old_profiles: list[str], root: Path | None = None) -> tuple[list[Leftover], list[str]]:
+    """Leftovers of ``old_profiles`` in the course, and their sector pages still in ``_toc.yml``."""
+    root = root or repo_root()
+    new = Words.of(load_profile(active_profile_path()))
+    leftovers: list[Leftover] = []
+    pages: list[str] = []
+    files = [f for f in tracked_files(root) if not f.startswith(FORK_CHECK_SKIPS)]
+    for name in old_profiles:
+        old = Words.of(load_profile(name))
+        # The words both profiles share (a city, say) are not leftovers.
+        old = Words(
+            old.profile,
+            tuple(w for w in old.names if w not in new.names),
+            tuple(t for t in old.terms if t.lower() not in {n.lower() for n in new.terms}),
+            old.pages,
+        )
+        # The new profile's own pages are the fork's, rewritten: not searched.
+        leftovers += find(old, files, root, skip=new.pages)
+        pages += [p for p in sector_pages_left(old, new, root) if p not in pages]
+    return leftovers, pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m datawithcare.forkcheck",
+        description="List every leftover of another sector's profile in the course (exit 1 if any).",
+    )
+    parser.add_argument(
+        "--from",
+        dest="old",
+        action="append",
+        metavar="PROFILE",
+        help="the profile the course was forked from (name or path); "
+        "default: every shipped profile except the active one",
+    )
+    args = parser.parse_args(argv)
+    try:
+        active = resolve_profile(active_profile_path()).resolve()
+        old = args.old or [n for n in shipped_profiles() if resolve_profile(n).resolve() != active]
+        leftovers, pages = check(old)
+    except ProfileError as error:
+        print(error, file=sys.stderr)
+        return 2
+    for item in leftovers:
+        print(item)
+    for page in pages:
+        print(
+            f"_toc.yml: {page} is about the old sector: rewrite it and list it under "
+            "sector.pages in your profile, or take it out of _toc.yml"
+        )
+    active_name = active.stem
+    if not leftovers and not pages:
+        print(f"fork-check: no leftovers of {', '.join(old)} in the {active_name} course. All clear.")
+        return 0
+    files = len({item.path for item in leftovers})
+    print(
+        f"\nfork-check: {len(leftovers)} leftover(s) of {', '.join(old)} in {files} file(s), "
+        f"and {len(pages)} old sector page(s) in the book, while the course uses {active_name}.\n"
+        "Rewrite each one for your sector: in a page, use {{ example_org }}, {{ example_org_short }}, "
+        "{{ city }}, {{ sector }} or {{ sector_people }}; in code, course_sector(); "
+        "or plain words such as 'the charity'. Then run make fork-check again."
+    )
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

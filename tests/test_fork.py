@@ -1,0 +1,236 @@
+"""Names in one place: the active profile's names are typed nowhere else, and ``make fork-check`` is real.
+
+The organisation's name, its short name and its city come from the active
+sector profile (``organisation:``) through the MyST substitutions
+(``{{ example_org }}``, ``{{ example_org_short }}``, ``{{ city }}``), the
+package (``course_sector()``, ``course_names()``) or the learner bundle. So
+a literal one anywhere outside :data:`datawithcare.forkcheck.ALLOWED` fails
+here; the city may also appear in the profile's own ``sector.pages`` (its
+official statistics pages, which a fork rewrites).
+
+Sector terms (``sector.terms``, the words that say which sector a page is about) are the
+course's subject, so they are held to a ratchet instead: they may appear in
+``sector.pages`` and in the files of :data:`TERMS_NOT_YET`, a list that can
+only shrink (a file on it that no longer has a term fails, so it is taken
+off). ``make fork-check`` lists every one of them for a fork.
+
+Names are read from the profile, never typed here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from datawithcare import forkcheck
+from datawithcare.forkcheck import Words
+from datawithcare.generator.profile import active_profile_path, load_profile, shipped_profiles
+
+ROOT = Path(__file__).resolve().parent.parent
+OTHER = "homelessness-greater-manchester"
+
+#: Files that still use the shipped profile's sector terms outside its sector
+#: pages. Each is a page a fork rewrites by hand; make fork-check lists their
+#: lines. Take a file off when it no longer has one; never add one.
+TERMS_NOT_YET: set[str] = {
+    "book/collecting-good-data/designing-a-form.md",
+    "book/data-protection/dpias.md",
+    "book/data-protection/harder-requests.md",
+    "book/data-protection/index.md",
+    "book/data-protection/lawful-bases.md",
+    "book/data-protection/principles-and-personal-data.md",
+    "book/data-protection/public-bodies-and-sharing.md",
+    "book/data-protection/records-roles-and-confidentiality.md",
+    "book/data-protection/security-and-breaches.md",
+    "book/data-protection/templates.md",
+    "book/ethics/case-studies.md",
+    "book/ethics/consent-and-trauma-informed-collection.md",
+    "book/ethics/responsible-use-of-insights.md",
+    "book/ethics/risks-and-harms.md",
+    "book/ethics/wellbeing-and-thriving.md",
+    "book/ethics/why-trust-is-fragile.md",
+    "book/glossary.md",
+    "book/know-what-you-need/from-mission-to-questions.md",
+    "book/know-what-you-need/worked-examples.md",
+    "book/start-here/ground-rules.md",
+    "book/telling-the-story/advocacy-without-harm.md",
+    "book/telling-the-story/impact-summary.md",
+    "book/telling-the-story/templates/impact-summary.md",
+    "book/trainers/capstone-rubric.md",
+    "book/trainers/pilot-learning-report.ipynb",
+    "book/trainers/safeguarding.md",
+    "datawithcare/frameworks/ethics-canvas.yaml",
+    "datawithcare/frameworks/lawful-basis.yaml",
+    "datawithcare/frameworks/personal-data-quiz.yaml",
+    "datawithcare/lawful_basis.py",
+    "datawithcare/lessons.yaml",
+    "datawithcare/privacy.py",
+    "exercises/source/09-capstone/09-capstone.ipynb",
+    "notebooks/01-data-needs-planner.ipynb",
+    "notebooks/04a-is-this-personal-data.ipynb",
+    "notebooks/07b-charts-that-mislead.ipynb",
+    "notebooks/08a-aggregate-suppress-round.ipynb",
+    "notebooks/08b-pseudonymise.ipynb",
+    "notebooks/09a-wellbeing-before-and-after.ipynb",
+    "tests/test_browser.py",
+    "tests/test_generate.py",
+    "tests/test_lawful_basis.py",
+    "tests/test_official.py",
+    "tests/test_planner.py",
+    "tests/test_privacy.py",
+}
+
+
+def active_words() -> tuple[dict, Words]:
+    profile = load_profile(active_profile_path())
+    return profile, Words.of(profile, focus_areas=False)
+
+
+def test_the_organisation_name_and_short_name_are_typed_only_in_the_profile() -> None:
+    _, words = active_words()
+    names = Words(words.profile, words.names[:2], (), ())
+    found = forkcheck.find(names)
+    assert not found, (
+        "Name the organisation with {{ example_org }} / {{ example_org_short }} in a page, "
+        "course_sector().organisation in code, or plain words such as 'the charity':\n"
+        + "\n".join(map(str, found[:40]))
+    )
+
+
+def test_the_city_is_typed_only_in_the_profile_and_its_sector_pages() -> None:
+    _, words = active_words()
+    city = Words(words.profile, words.names[2:3], (), ())
+    found = forkcheck.find(city, skip=words.pages)
+    assert not found, "Use {{ city }} in a page or course_sector().city in code:\n" + "\n".join(
+        map(str, found[:40])
+    )
+
+
+def test_sector_terms_only_in_sector_pages_and_the_shrinking_list() -> None:
+    _, words = active_words()
+    terms = Words(words.profile, (), words.terms, ())
+    found = forkcheck.find(terms, skip=words.pages)
+    new = sorted({f.path for f in found} - TERMS_NOT_YET)
+    assert not new, (
+        f"The sector's words {words.terms} in a page that should get them from the profile "
+        "({{ sector }}, {{ sector_people }}) or use plain words:\n"
+        + "\n".join(str(f) for f in found if f.path in new)
+    )
+    done = sorted(TERMS_NOT_YET - {f.path for f in found})
+    assert not done, f"These files no longer use a sector term: take them off TERMS_NOT_YET: {done}"
+
+
+def test_the_literal_name_test_finds_a_planted_name(tmp_path: Path) -> None:
+    """A test of the tests above: a planted name is found, with its line; the exceptions hold."""
+    profile, words = active_words()
+    org, short, city = words.names[:3]
+    term = words.terms[0]
+    (tmp_path / "page.md").write_text(
+        f"# A page\n\nWe are {org}.\n{short} works in {city}.\nFor {term.capitalize()}s too.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "kept.md").write_text(
+        f"<!-- {forkcheck.KEEP}: a real case -->\n{org}\n<!-- {forkcheck.END} -->\n{city}\n", encoding="utf-8"
+    )
+    profile_file = f"datawithcare/profiles/{words.profile}.yaml"
+    (tmp_path / "datawithcare" / "profiles").mkdir(parents=True)
+    (tmp_path / profile_file).write_text(f"name: {org}\n", encoding="utf-8")
+    (tmp_path / "settings.yaml").write_text(f"profile: {words.profile}\n", encoding="utf-8")
+    found = forkcheck.find(words, ["page.md", "kept.md", profile_file, "settings.yaml"], root=tmp_path)
+    got = {(f.path, f.line, f.word) for f in found}
+    assert got >= {
+        ("page.md", 3, org),
+        ("page.md", 4, short),
+        ("page.md", 4, city),
+        ("page.md", 5, term.capitalize()),
+        ("kept.md", 4, city),
+    }, got
+    # Nothing from the title line, the kept passage, the profile file or a profile's file name.
+    assert {(path, line) for path, line, _ in got} <= {
+        ("page.md", 3),
+        ("page.md", 4),
+        ("page.md", 5),
+        ("kept.md", 4),
+    }
+    # The real repository's files, searched the same way, are clean: planting one fails it.
+    assert org in (ROOT / profile_file).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", shipped_profiles())
+def test_each_profile_sector_page_exists(name: str) -> None:
+    pages = load_profile(name)["sector"].get("pages") or []
+    assert all((ROOT / page).is_file() for page in pages), pages
+
+
+def _fork_check(*args: str, profile: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop("DATAWITHCARE_PROFILE", None)
+    if profile:
+        env["DATAWITHCARE_PROFILE"] = profile
+    return subprocess.run(
+        [sys.executable, "-m", "datawithcare.forkcheck", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_fork_check_passes_on_the_shipped_setting() -> None:
+    run = _fork_check()
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "All clear" in run.stdout
+
+
+def test_make_fork_check_is_the_command_the_guide_gives() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "fork-check: $(STAMP)\n\t$(BIN)/python -m datawithcare.forkcheck\n" in makefile
+    guide = (ROOT / "book" / "adapting" / "index.md").read_text(encoding="utf-8")
+    assert "make fork-check" in guide
+
+
+def test_fork_check_lists_the_refugee_leftovers_in_a_homelessness_fork() -> None:
+    """With the homelessness profile active, every word of the first profile in a lesson is listed, as FILE:LINE."""
+    run = _fork_check(profile=OTHER)
+    assert run.returncode == 1, run.stdout + run.stderr
+    lines = set(run.stdout.splitlines())
+    listed = {line.split(": ", 1)[0] for line in lines if ": " in line}
+    old = load_profile(DEFAULT := "refugee-london")
+    # An independent search (git grep) for the first term in the lessons: each hit is listed.
+    term = old["sector"]["terms"][0]
+    grep = subprocess.run(
+        ["git", "grep", "-n", "-i", "-e", term, "--", "notebooks/*.ipynb"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    hits = {":".join(line.split(":", 2)[:2]) for line in grep.splitlines()}
+    hits -= {h for h in hits if h.split(":")[0] in (old["sector"].get("pages") or [])}
+    assert hits, f"No lesson says {term!r}: pick another term to test with."
+    assert hits <= listed, sorted(hits - listed)[:10]
+    # The first profile's own pages in the book are listed to be rewritten.
+    for page in old["sector"]["pages"]:
+        if str(Path(page).with_suffix("")) in forkcheck.toc_files():
+            assert any(line.startswith(f"_toc.yml: {page} ") for line in lines), page
+    assert f"leftover(s) of {DEFAULT}" in run.stdout
+
+
+def test_fork_check_says_what_is_wrong_with_a_bad_profile_name() -> None:
+    run = _fork_check("--from", "no-such-sector")
+    assert run.returncode == 2
+    assert "no-such-sector" in run.stderr
+
+
+def test_fork_check_searches_a_copy_that_is_not_a_git_repository(tmp_path: Path) -> None:
+    """A fork downloaded as a zip has no git: every file is searched, the tools' folders are not."""
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "page.md").write_text("text\n", encoding="utf-8")
+    (tmp_path / ".venv" / "lib").mkdir(parents=True)
+    (tmp_path / ".venv" / "lib" / "site.py").write_text("x = 1\n", encoding="utf-8")
+    assert forkcheck.tracked_files(tmp_path) == ["book/page.md"]
