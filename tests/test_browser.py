@@ -32,10 +32,9 @@ def _need_tools() -> None:
         pytest.skip(message)
 
 
-# Session-scoped: xdist may run another module's test between two of these,
-# and a module-scoped audit of every page would then run twice (seen: about
-# 1,000 s each in a clean-clone run).
-@pytest.fixture(scope="session")
+# Module-scoped, so no Playwright session outlives this module: another
+# module's test in the same worker starts its own, and two at once fail.
+@pytest.fixture(scope="module")
 def browser() -> object:
     _need_tools()
     with sa.chromium() as b:
@@ -154,18 +153,26 @@ def test_menu_check_catches_a_dead_menu_button(browser: object, pages: Path) -> 
 # The built book, every page -------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def book(built_book: BuiltBook) -> BuiltBook:
     _need_tools()
     assert built_book.result.returncode == 0, "The book did not build; see test_book.py"
     return built_book
 
 
-@pytest.fixture(scope="session")
+# The audit of every page, kept for the whole test run: xdist may run another
+# module's test between two of this module's, which tears the module's
+# fixtures down, and the audit (about 1,000 s) then ran twice.
+_AUDITS: dict[Path, dict[str, sa.PageAudit]] = {}
+
+
+@pytest.fixture(scope="module")
 def audits(browser: object, book: BuiltBook) -> dict[str, sa.PageAudit]:
-    paths = sa.page_paths(book.html)
-    with sa.serve(book.html) as server:
-        return {path: sa.audit(browser, server, path) for path in paths}
+    if book.html not in _AUDITS:
+        paths = sa.page_paths(book.html)
+        with sa.serve(book.html) as server:
+            _AUDITS[book.html] = {path: sa.audit(browser, server, path) for path in paths}
+    return _AUDITS[book.html]
 
 
 def _report(rows: list[str]) -> str:
