@@ -411,3 +411,65 @@ def test_the_notebook_benchmark_reports_each_kernels_own_memory(tmp_path: Path, 
     assert set(peaks) == {"big.ipynb", "small.ipynb"}, report
     assert peaks["big.ipynb"] - peaks["small.ipynb"] > 250, report
     assert peaks["small.ipynb"] < 350, f"a kernel doing nothing cannot need {peaks['small.ipynb']} MB"
+
+
+GROUPED = """
+import os
+import pytest
+
+
+@pytest.mark.xdist_group("book")
+def test_one():
+    pass
+
+
+@pytest.mark.xdist_group("book")
+def test_two():
+    pass
+
+
+@pytest.mark.parametrize("i", range(8))
+def test_other(i):
+    pass
+"""
+
+RECORD = """
+import os
+
+
+def pytest_runtest_setup(item):
+    with open(os.environ["DWC_RECORD"], "a", encoding="utf-8") as out:
+        out.write(item.nodeid + " " + os.environ.get("PYTEST_XDIST_WORKER", "none") + "\\n")
+"""
+
+
+def test_xdist_groups_keep_their_tests_on_one_worker(tmp_path: Path) -> None:
+    """`make test` relies on --dist loadgroup: the book group builds and audits the book once.
+
+    pytest 9 with pytest-xdist 3.8 ignored every group (the group name never
+    reached the test's id), so two workers each audited every page.
+    """
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "test_grouped.py").write_text(GROUPED, encoding="utf-8")
+    (tmp_path / "conftest.py").write_text(RECORD, encoding="utf-8")
+    record = tmp_path / "record.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup", "-q"],
+        cwd=tmp_path,
+        env={**os.environ, "DWC_RECORD": str(record)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    ran = dict(line.rsplit(" ", 1) for line in record.read_text(encoding="utf-8").splitlines())
+    grouped = {
+        nodeid: worker for nodeid, worker in ran.items() if "test_one" in nodeid or "test_two" in nodeid
+    }
+    assert sorted(grouped) == ["test_grouped.py::test_one@book", "test_grouped.py::test_two@book"], (
+        f"xdist did not mark the group: {sorted(ran)}"
+    )
+    assert len(set(grouped.values())) == 1, f"the group ran on two workers: {grouped}"
