@@ -35,6 +35,12 @@ from harness import (
     execute_notebook,
     locked,
 )
+from hypothesis import settings
+
+# No time limit on a hypothesis example: a busy machine made one slow first
+# call (an import) fail as "DeadlineExceeded". Speed lives in `make bench`.
+settings.register_profile("data-with-care", deadline=None)
+settings.load_profile("data-with-care")
 
 KEEP_RUNS_SECONDS = 24 * 3600  # earlier sessions' executed notebooks, kept to look at
 KEEP_RUNS = 5
