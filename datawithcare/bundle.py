@@ -54,6 +54,7 @@ import tempfile
 from pathlib import Path
 
 from datawithcare.datasets import course_names
+from datawithcare.editions import resolve
 from datawithcare.paths import repo_root
 
 #: Folders copied whole (minus caches), relative to the course root.
@@ -116,15 +117,18 @@ def fill_names(text: str, names: dict[str, str] | None = None) -> str:
 def render_names(folder: Path, names: dict[str, str] | None = None) -> int:
     """Write the profile's names over their substitutions in ``folder``; return how many files changed.
 
+    Each page keeps its passages for the active sector (``{only}`` fences,
+    :mod:`datawithcare.editions`) without their fences and loses the others.
     Only the names (:func:`datawithcare.datasets.course_names`) are written,
     in the Markdown cells of notebooks and in Markdown pages, outside code
     (a page that shows ``{{ city }}`` in backticks, as the adapting guide
     does, keeps it; so does every code cell, which reads the profile itself).
     """
     names = names or course_names()
+    key = names["sector_key"]
 
     def fill(text: str) -> str:
-        return fill_names(text, names)
+        return fill_names(resolve(text, key), names)
 
     changed = 0
     for path in sorted(folder.rglob("*")):

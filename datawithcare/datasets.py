@@ -164,6 +164,8 @@ class CourseSector:
     organisation_short: str
     city: str
     name: str
+    #: The edition's key (``sector.key``), the tag of its ``{only}`` passages.
+    key: str
     #: The people the sector serves, in the plural (``sector.people`` of the profile).
     people: str
     status_column: str
@@ -214,6 +216,7 @@ def _course_sector(profile_path: Path) -> CourseSector:
         organisation_short=p["organisation"]["short_name"],
         city=p["organisation"]["city"],
         name=sector["name"],
+        key=sector["key"],
         people=sector["people"],
         status_column=sector["status"]["column"],
         status_label=sector["status"]["label"],
@@ -271,4 +274,16 @@ def course_names(profile: str | Path | None = None) -> dict[str, str]:
         "city": sector.city,
         "sector": sector.name,
         "sector_people": sector.people,
+        "sector_key": sector.key,
+        "status_label": sector.status_label,
+        "status_plural": sector.status_plural,
+        "area_label": sector.area_label,
+        "focus_areas": _and(sector.focus_areas),
+        "focus_areas_name": sector.focus_areas_name,
+        "main_issue": sector.main_issue,
     }
+
+
+def _and(words: list[str]) -> str:
+    """``["a", "b", "c"]`` as "a, b and c"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -37,6 +37,7 @@ leftover: the guide and the settings name the shipped profiles.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import subprocess
 import sys
@@ -46,6 +47,7 @@ from typing import Any
 
 import yaml
 
+from datawithcare import editions
 from datawithcare.generator.profile import (
     ProfileError,
     active_profile_path,
@@ -177,16 +179,42 @@ def _kept(lines: list[str]) -> set[int]:
     return kept
 
 
+def _logical_lines(rel: str, text: str) -> list[str]:
+    """The file's lines as a page reads them: a notebook's JSON string lines decoded."""
+    lines = text.splitlines()
+    if not rel.endswith(".ipynb"):
+        return lines
+    out = []
+    for line in lines:
+        match = _JSON_STRING.match(line)
+        if match:
+            try:
+                line = json.loads(match.group(1)).rstrip("\n")
+            except ValueError:
+                pass
+        out.append(line)
+    return out
+
+
+_JSON_STRING = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s*,?\s*$')
+
+
 def find(
     words: Words,
     files: list[str] | None = None,
     root: Path | None = None,
     skip: tuple[str, ...] = (),
+    edition: str | None = None,
+    edition_terms: bool = False,
 ) -> list[Leftover]:
     """Each line of ``files`` (default: every tracked file not :func:`allowed`) with one of ``words``.
 
     Names match with their capitals as written; terms match in any case, at
-    the start of a word. Files in ``skip`` are not searched.
+    the start of a word. Files in ``skip`` are not searched. With ``edition``
+    (a sector key), the ``{only}`` passages of other editions are not
+    searched: that edition never shows them. With ``edition_terms`` too, the
+    sector terms in that edition's own passages are its words, not leftovers
+    (names still are: they come from the profile everywhere).
     """
     root = root or repo_root()
     names, terms = _pattern(words.names, False), _pattern(words.terms, True)
@@ -200,15 +228,42 @@ def find(
             continue
         lines = text.splitlines()
         kept = _kept(lines)
+        passage_of = editions.inside(_logical_lines(rel, text), rel) if edition else {}
         for number, line in enumerate(lines, start=1):
             if number in kept:
                 continue
+            passage = passage_of.get(number)
+            if passage is not None and not passage.shown_in(edition):
+                continue
             plain = profile_files.sub("", line)
             for pattern in (names, terms):
-                if pattern is None:
+                if pattern is None or (pattern is terms and passage is not None and edition_terms):
                     continue
                 for match in pattern.finditer(plain):
                     found.append(Leftover(rel, number, match.group(0), line))
+    return found
+
+
+def missing_passages(edition: str, files: list[str], root: Path | None = None) -> list[Leftover]:
+    """Each group of ``{only}`` passages with none for ``edition``: a place the fork writes its own."""
+    root = root or repo_root()
+    found = []
+    for rel in files:
+        if allowed(rel):
+            continue
+        text = _text(root / rel)
+        if text is None or "{only}" not in text:
+            continue
+        for passage in editions.groups_missing(_logical_lines(rel, text), edition, rel):
+            keys = " or ".join(sorted(passage.keys))
+            found.append(
+                Leftover(
+                    rel,
+                    passage.first,
+                    f"{{only}} {keys}",
+                    f"a passage for {keys} with none for {edition}: write one (```{{only}} {edition}```)",
+                )
+            )
     return found
 
 
@@ -244,7 +299,9 @@ def sector_pages_left(old: Words, new: Words, root: Path | None = None) -> list[
 def check(old_profiles: list[str], root: Path | None = None) -> tuple[list[Leftover], list[str]]:
     """Leftovers of ``old_profiles`` in the course, and their sector pages still in ``_toc.yml``."""
     root = root or repo_root()
-    new = Words.of(load_profile(active_profile_path()))
+    active = load_profile(active_profile_path())
+    new = Words.of(active)
+    edition = active["sector"]["key"]
     leftovers: list[Leftover] = []
     pages: list[str] = []
     files = [f for f in tracked_files(root) if not f.startswith(FORK_CHECK_SKIPS)]
@@ -258,8 +315,9 @@ def check(old_profiles: list[str], root: Path | None = None) -> tuple[list[Lefto
             old.pages,
         )
         # The new profile's own pages are the fork's, rewritten: not searched.
-        leftovers += find(old, files, root, skip=new.pages)
+        leftovers += find(old, files, root, skip=new.pages, edition=edition)
         pages += [p for p in sector_pages_left(old, new, root) if p not in pages]
+    leftovers += missing_passages(edition, files, root)
     return leftovers, pages
 
 

@@ -138,6 +138,14 @@ def _add_substitutions(_app: Any, config: Any) -> None:
     config.myst_substitutions = values
 
 
+def _add_edition_tag(app: Any, _config: Any) -> None:
+    """Tag the build with the active sector's key, so ``{only} KEY`` passages show in its edition."""
+    from datawithcare.datasets import course_sector
+
+    app.tags.add(course_sector().key)
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", _add_substitutions)
+    app.connect("config-inited", _add_edition_tag)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

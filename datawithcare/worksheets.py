@@ -224,8 +224,10 @@ def _cell_text(cell: dict) -> str:
 def _plain(markdown: str) -> str:
     """Course Markdown made printable: solutions out, MyST roles to their words, names filled in."""
     from datawithcare.bundle import fill_names
+    from datawithcare.datasets import course_names
+    from datawithcare.editions import resolve
 
-    text = fill_names(_DETAILS.sub("", markdown))
+    text = fill_names(resolve(_DETAILS.sub("", markdown), course_names()["sector_key"]))
     text = _ROLE.sub(lambda m: m.group(1), text)
     # On paper a link cannot be followed: keep its words.
     text = _LINK.sub(lambda m: m.group(1), text)

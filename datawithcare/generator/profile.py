@@ -121,6 +121,12 @@ def _date(value: Any) -> dt.date:
     raise _expected("a date written YYYY-MM-DD")
 
 
+def _edition_key(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+        raise _expected("one word in lower case, such as youth or disability (letters, digits and _)")
+    return value
+
+
 def _flag(value: Any) -> Any:
     if not isinstance(value, bool):
         raise _expected("true or false")
@@ -163,6 +169,7 @@ def _unique_labels(items: list) -> list:
 
 
 Text = _kind(_text)
+EditionKey = _kind(_edition_key)
 Date = _kind(_date)
 Flag = _kind(_flag)
 Weights = _kind(_weights)
@@ -276,6 +283,9 @@ class Source(Part):
 
 
 class Sector(Part):
+    #: The edition's key: pages keep a passage for one sector between
+    #: ```{only} KEY``` fences (see :mod:`datawithcare.editions`).
+    key: EditionKey
     name: Text
     #: The people the sector serves, in the plural, as a page writes them.
     people: Text
