@@ -21,7 +21,8 @@ fences (:func:`resolve`). Passages next to each other (with only blank lines
 between) are one *group*: ``make fork-check`` lists a group with no passage
 for the active sector, so a fork knows each place to write its own.
 
-A fence names one key, or several joined by ``or`` (``{only} youth or
+A fence starts with at most three spaces (four make an indented code block,
+which is how the adapting guide shows an example). It names one key, or several joined by ``or`` (``{only} youth or
 disability``). Nothing else: no ``and``, no ``not``, no headings inside.
 """
 
@@ -31,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 #: The opening fence: three or more backticks or colons, then ``{only}`` and the keys.
-_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|:{3,})\{only\}[ \t]*(?P<expr>.*?)[ \t]*$")
+_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|:{3,})\{only\}[ \t]*(?P<expr>.*?)[ \t]*$")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 
