@@ -83,9 +83,9 @@ def test_a_sector_with_no_passage_is_listed_once_per_group() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("```{only} not refugee\nx\n```\n", "should name one sector key"),
+        ("```{only} not youth\nx\n```\n", "should name one sector key"),
         ("```{only}\nx\n```\n", "should name one sector key"),
-        ("```{only} Refugee\nx\n```\n", "should name one sector key"),
+        ("```{only} Youth\nx\n```\n", "should name one sector key"),
         ("```{only} youth\nno end\n", "has no closing"),
     ],
 )
@@ -98,7 +98,7 @@ def test_a_fence_the_course_cannot_read_is_a_clear_error(text: str, message: str
 def test_a_profile_key_that_is_not_one_lower_case_word_is_refused(tmp_path: Path) -> None:
     source = resolve_profile(FIRST).read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
-    bad.write_text(source.replace(f"  key: {KEYS[FIRST]}\n", "  key: Refugee Support\n"), encoding="utf-8")
+    bad.write_text(source.replace(f"  key: {KEYS[FIRST]}\n", "  key: Youth Work\n"), encoding="utf-8")
     with pytest.raises(ProfileError, match="sector.key"):
         load_profile(bad)
 

@@ -90,10 +90,14 @@ def active_words() -> tuple[dict, Words]:
     return profile, Words.of(profile, focus_areas=False)
 
 
+def active_key() -> str:
+    return load_profile(active_profile_path())["sector"]["key"]
+
+
 def test_the_organisation_name_and_short_name_are_typed_only_in_the_profile() -> None:
     _, words = active_words()
     names = Words(words.profile, words.names[:2], (), ())
-    found = forkcheck.find(names)
+    found = forkcheck.find(names, edition=active_key())
     assert not found, (
         "Name the organisation with {{ example_org }} / {{ example_org_short }} in a page, "
         "course_sector().organisation in code, or plain words such as 'the charity':\n"
@@ -104,7 +108,7 @@ def test_the_organisation_name_and_short_name_are_typed_only_in_the_profile() ->
 def test_the_city_is_typed_only_in_the_profile_and_its_sector_pages() -> None:
     _, words = active_words()
     city = Words(words.profile, words.names[2:3], (), ())
-    found = forkcheck.find(city, skip=words.pages)
+    found = forkcheck.find(city, skip=words.pages, edition=active_key())
     assert not found, "Use {{ city }} in a page or course_sector().city in code:\n" + "\n".join(
         map(str, found[:40])
     )
@@ -113,7 +117,7 @@ def test_the_city_is_typed_only_in_the_profile_and_its_sector_pages() -> None:
 def test_sector_terms_only_in_sector_pages_and_the_shrinking_list() -> None:
     _, words = active_words()
     terms = Words(words.profile, (), words.terms, ())
-    found = forkcheck.find(terms, skip=words.pages)
+    found = forkcheck.find(terms, skip=words.pages, edition=active_key(), edition_terms=True)
     new = sorted({f.path for f in found} - TERMS_NOT_YET)
     assert not new, (
         f"The sector's words {words.terms} in a page that should get them from the profile "
