@@ -22,6 +22,11 @@ does not repeat them: ``example_org`` (the organisation's name),
 sector's name) and ``sector_people`` (the people it serves). A fork changes the profile, and
 every page follows.
 
+It also tags each build with the active sector's key, so a page's
+``{only} KEY`` passages show in their own edition only
+(:mod:`datawithcare.editions`), and writes the names and the edition into
+the copies the download buttons serve.
+
 The trainers' run-sheets (``session_plans``) and ``instructor_notes`` come from
 here too, written by :mod:`datawithcare.runsheets`.
 """
@@ -145,7 +150,24 @@ def _add_edition_tag(app: Any, _config: Any) -> None:
     app.tags.add(course_sector().key)
 
 
+def _fill_downloads(app: Any, exception: Exception | None) -> None:
+    """The pages' download buttons give the active edition, with its names written in.
+
+    The buttons serve the copies of the sources in ``_sources/``. JupyterLab
+    shows a substitution or an ``{only}`` fence as it is, so those copies get
+    what the learner bundle gets (:func:`datawithcare.bundle.render_names`).
+    """
+    from pathlib import Path
+
+    from datawithcare.bundle import render_names
+
+    sources = Path(app.outdir) / "_sources"
+    if exception is None and sources.is_dir():
+        render_names(sources)
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", _add_substitutions)
     app.connect("config-inited", _add_edition_tag)
+    app.connect("build-finished", _fill_downloads)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

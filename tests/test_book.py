@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from book_build import BuiltBook
 from harness import (
@@ -71,3 +73,13 @@ def test_book_builds_strictly_from_the_lessons_tested_runs(
         if drew and "<img" not in page.read_text(encoding="utf-8"):
             blank.append(page.name)
     assert not blank, f"These pages should show the lessons' charts but show none: {blank}"
+    # The download buttons give learners the active edition with its names, not the raw source.
+    sources = build / "html" / "_sources"
+    downloads = sorted(sources.rglob("*.ipynb"))
+    assert len(downloads) >= len(lessons()), f"Too few notebooks behind the download buttons in {sources}"
+    raw = [
+        p.relative_to(sources).as_posix()
+        for p in [*downloads, *sources.rglob("*.md")]
+        if re.search(r"\{\{\s*(example_org|city|sector_people)\s*\}\}|`{3,}\{only\}", p.read_text("utf-8"))
+    ]
+    assert not raw, f"Downloads with a substitution or an {{only}} fence left as typed: {raw}"

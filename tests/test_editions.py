@@ -110,7 +110,9 @@ def test_the_book_shows_the_active_edition_only(tmp_path: Path, profile: str) ->
     src.mkdir()
     (src / "conf.py").write_text(
         'extensions = ["myst_parser", "datawithcare.sphinx_lessons"]\n'
-        'myst_enable_extensions = ["substitution"]\n',
+        'myst_enable_extensions = ["substitution"]\n'
+        # As jupyter-book sets it: the download button serves _sources/index.md.
+        'html_sourcelink_suffix = ""\n',
         encoding="utf-8",
     )
     (src / "index.md").write_text(PAGE, encoding="utf-8")
@@ -129,6 +131,9 @@ def test_the_book_shows_the_active_edition_only(tmp_path: Path, profile: str) ->
     assert f"Only the {theirs} edition reads this." not in html
     assert "Both editions read this note." in html
     assert f"We help {course_names(profile)['sector_people']}." in html
+    # The download button's copy is the same edition, with the names written in.
+    download = (tmp_path / "out" / "_sources" / "index.md").read_text(encoding="utf-8")
+    assert download == bundle.fill_names(editions.resolve(PAGE, KEYS[profile]), course_names(profile))
 
 
 @pytest.mark.parametrize("profile", sorted(KEYS))
