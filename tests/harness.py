@@ -43,6 +43,19 @@ ALT_TEXT_MIN_WORDS = 5
 OTHER_SEED = 7
 
 
+def second_sector() -> str:
+    """The shipped profile every lesson and model answer also runs on: the first that is not active.
+
+    With the shipped setting it is the homelessness profile; in the
+    homelessness edition (one setting changed) it is the refugee profile, so
+    ``make test`` covers both sectors from either setting.
+    """
+    from datawithcare.generator.profile import active_profile_path, resolve_profile, shipped_profiles
+
+    active = resolve_profile(active_profile_path()).resolve()
+    return next(name for name in shipped_profiles() if resolve_profile(name).resolve() != active)
+
+
 def read_notebook(path: Path) -> dict[str, Any]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 

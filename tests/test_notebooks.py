@@ -28,6 +28,7 @@ from harness import (
     lessons,
     output_text,
     second_run_params,
+    second_sector,
 )
 
 from datawithcare.identifiers import find_unsafe_identifiers
@@ -53,8 +54,8 @@ def test_lesson_runs_on_the_shipped_data(path: Path, lesson_runs, record_propert
     _check_outputs(path.name, run.notebook)
 
 
-#: The profile of every lesson's second run: the course's second shipped sector.
-SECOND_SECTOR = "homelessness-greater-manchester"
+#: The profile of every lesson's second run: the shipped sector that is not active.
+SECOND_SECTOR = second_sector()
 
 
 @pytest.mark.slow
