@@ -233,7 +233,10 @@ def find(
             if number in kept:
                 continue
             passage = passage_of.get(number)
-            if passage is not None and not passage.shown_in(edition):
+            if passage is not None and (
+                not passage.shown_in(edition) or number in (passage.first, passage.last)
+            ):
+                # Another edition's passage, or a fence (its keys are not words of the page).
                 continue
             plain = profile_files.sub("", line)
             for pattern in (names, terms):
