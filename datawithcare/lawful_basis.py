@@ -86,7 +86,7 @@ NONE = "none"
 NOT_APPLICABLE = "not applicable"
 EXPLICIT_CONSENT = "the person gives explicit consent"
 VITAL_9 = "protecting someone's life when they cannot give consent (for example, they are unconscious)"
-LEGAL_CLAIMS = "a legal claim, such as medical evidence for an asylum appeal"
+LEGAL_CLAIMS = "a legal claim, such as medical evidence for an appeal against a refusal"
 EMPLOYMENT = "your duties as an employer, such as staff sickness records"
 SAFEGUARDING = "safeguarding a child or an adult at risk"
 DISABILITY_SUPPORT = "support for people with a disability or medical condition"
@@ -239,6 +239,34 @@ class Suggestion:
         return markdown_to_html(self.to_markdown(purpose), "Lawful basis: a worked suggestion")
 
 
+#: An option's example follows these words; the words before them name the choice.
+_EXAMPLE = ", such as "
+
+
+def same_choice(answer: object, options: tuple[str, ...]) -> str | None:
+    """The option ``answer`` chose, or None if it chose none of them.
+
+    An option may end with an example (``"a legal claim, such as ..."``).
+    The example can change when the course is reworded, for another sector
+    say; an answer saved with the old example still names the same choice,
+    so it keeps it rather than losing it.
+
+    >>> same_choice("a legal claim, such as an old example", (LEGAL_CLAIMS, EMPLOYMENT)) == LEGAL_CLAIMS
+    True
+    >>> same_choice("a claim", (LEGAL_CLAIMS,)) is None
+    True
+    """
+    if not isinstance(answer, str):
+        return None
+    if answer in options:
+        return answer
+    if _EXAMPLE not in answer:
+        return None
+    choice = answer.split(_EXAMPLE, 1)[0]
+    matches = [o for o in options if _EXAMPLE in o and o.split(_EXAMPLE, 1)[0] == choice]
+    return matches[0] if len(matches) == 1 else None
+
+
 def check_answers(answers: object) -> dict[str, str]:
     """Check a set of answers and return them tidied (stripped, lower case).
 
@@ -271,7 +299,7 @@ def check_answers(answers: object) -> dict[str, str]:
                 f"The answer to {question.key!r} should be one of the choices as text; you gave {value!r}."
             )
             continue
-        value = " ".join(value.split()).lower()
+        value = same_choice(" ".join(value.split()).lower(), question.options) or value
         if value not in question.options:
             problems.append(
                 f"{value!r} is not one of the choices for {question.key!r}. "
@@ -565,7 +593,7 @@ class LawfulBasisHelper(AnswerWidget):
         self.purpose = labelled(
             widgets.Text,
             description="Purpose:",
-            placeholder="e.g. Send ESOL class reminders by text message",
+            placeholder="e.g. Send session reminders by text message",
             value=saved.purpose,
             # Save when the learner leaves the box, not at every key.
             continuous_update=False,
@@ -575,7 +603,7 @@ class LawfulBasisHelper(AnswerWidget):
         self._rows: list[widgets.Widget] = [self.purpose]
         for question in QUESTIONS:
             stored = saved.answers.get(question.key)
-            value = stored if stored in question.options else None
+            value = same_choice(stored, question.options)
             if len(question.options) <= 3:
                 control = widgets.RadioButtons(options=list(question.options), value=value)
             else:

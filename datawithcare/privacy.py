@@ -256,7 +256,7 @@ def hidden_cell_ranges(table: pd.DataFrame) -> pd.DataFrame:
     ``lowest``, ``highest`` and ``width`` (``highest - lowest``; ``inf``
     when nothing limits it), narrowest first.
 
-    >>> counts = pd.DataFrame({"Housing": [12, 3], "Benefits": [20, 15]}, index=["Hackney", "Newham"])
+    >>> counts = pd.DataFrame({"Housing": [12, 3], "Benefits": [20, 15]}, index=["North", "South"])
     >>> hidden_cell_ranges(suppress_small_counts(counts))["width"].tolist()
     [15.0, 15.0, 15.0, 15.0]
     """
@@ -301,7 +301,8 @@ def suppress_small_counts(
     """Hide small counts in a table, and any count that the totals would give away.
 
     ``table`` is a table of counts without totals, for example
-    ``pd.crosstab(clients["borough"], clients["immigration_status"])``.
+    ``pd.crosstab(clients["borough"], clients[sector.status_column])``
+    (with ``sector = course_sector()``).
 
     1. **Primary suppression.** Every count from 1 up to ``threshold - 1``
        is hidden, because a small group can point to a real person.
@@ -337,12 +338,12 @@ def suppress_small_counts(
     missing (``<NA>``). To print it, for example
     ``result.astype("string").fillna("[c]")`` ("c" for confidential).
 
-    >>> counts = pd.DataFrame({"Housing": [12, 3], "Benefits": [20, 15]}, index=["Hackney", "Newham"])
+    >>> counts = pd.DataFrame({"Housing": [12, 3], "Benefits": [20, 15]}, index=["North", "South"])
     >>> suppress_small_counts(counts, threshold=10)  # doctest: +NORMALIZE_WHITESPACE
-             Housing  Benefits  Total
-    Hackney     <NA>      <NA>     32
-    Newham      <NA>      <NA>     18
-    Total         15        35     50
+           Housing  Benefits  Total
+    North     <NA>      <NA>     32
+    South     <NA>      <NA>     18
+    Total       15        35     50
     """
     if isinstance(table, pd.Series):
         table = table.to_frame()
@@ -610,8 +611,9 @@ def l_diversity(
     """Return l: the fewest different sensitive values found in any group.
 
     k-anonymity hides who is who, but if everyone in a group has the
-    same immigration status, an intruder learns that status without
-    knowing which row is the person. l-diversity counts, in each
+    same status (an immigration status, a housing situation), an intruder
+    learns that status without knowing which row is the person.
+    l-diversity counts, in each
     equivalence class, how many different values the ``sensitive``
     column has; l is the smallest of these counts. l = 1 means some
     group shares one sensitive value, which then leaks.
@@ -626,7 +628,7 @@ def l_diversity(
     count is used. With ``class_values=True`` you get ``(l, values)``,
     where ``values`` has the count for each class, smallest first.
 
-    >>> people = pd.DataFrame({"age_band": ["20-29"] * 3, "status": ["Refugee status"] * 2 + ["Prefer not to say"]})
+    >>> people = pd.DataFrame({"age_band": ["20-29"] * 3, "status": ["Status A"] * 2 + ["Prefer not to say"]})
     >>> l_diversity(people, "age_band", "status")
     1
     """
@@ -702,7 +704,7 @@ def attribute_disclosure(
     *and* no value has too big a share: agree your limit (this course
     uses 0.75, three people in four) before you look.
 
-    >>> people = pd.DataFrame({"band": ["20-29"] * 4, "status": ["Refugee status"] * 3 + ["Undocumented"]})
+    >>> people = pd.DataFrame({"band": ["20-29"] * 4, "status": ["Status A"] * 3 + ["Status B"]})
     >>> report = attribute_disclosure(people, "band", "status")
     >>> int(report["different_values"].min()), float(report["largest_share"].max())
     (2, 0.75)
@@ -761,14 +763,14 @@ def group_disclosure(
 ) -> pd.DataFrame:
     """Find the rows of a table of counts in which everyone is in one column.
 
-    If every client from one borough has the same immigration status,
-    the table tells anyone who knows a client from that borough their
-    status, however big the count is. This is called *group disclosure*,
+    If every client from one area has the same status (an immigration
+    status, a housing situation), the table tells anyone who knows a
+    client from that area their status, however big the count is. This is called *group disclosure*,
     and hiding small numbers does not stop it: group the columns (or the
     rows) more, or leave the row out.
 
     ``table`` is a table of counts before suppression, for example
-    ``pd.crosstab(area, clients["immigration_status"])``, with the
+    ``pd.crosstab(area, clients[sector.status_column])``, with the
     sensitive detail in the columns (use ``table.T`` for the other way
     round). Columns in ``not_values`` ("Prefer not to say" unless you say
     otherwise) are not counted, and nor are "Total" rows and columns.
@@ -777,10 +779,10 @@ def group_disclosure(
     shares) and ``people``. An empty result means no row gives its
     people away in this way.
 
-    >>> counts = pd.DataFrame({"Refugee status": [12, 30], "Ukraine scheme": [0, 8]}, index=["Brent", "Newham"])
+    >>> counts = pd.DataFrame({"Status A": [12, 30], "Status B": [0, 8]}, index=["North", "South"])
     >>> group_disclosure(counts)
-         row          column  people
-    0  Brent  Refugee status      12
+         row    column  people
+    0  North  Status A      12
     """
     if isinstance(table, pd.Series):
         table = table.to_frame()

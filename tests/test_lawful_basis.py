@@ -501,6 +501,31 @@ def test_widget_reloads_saved_answers(answers_in_tmp):
     assert again.inputs["real_choice"].value == "no"
 
 
+#: The legal-claims choice as the helper worded it before the course had a second
+#: edition: answers saved with it must keep their choice.
+OLD_LEGAL_CLAIMS = "a legal claim, such as medical evidence for an asylum appeal"
+
+
+def test_an_answer_saved_with_an_older_example_keeps_its_choice(answers_in_tmp):
+    answers_in_tmp.mkdir(parents=True)
+    saved = {
+        "purpose": "Medical report to a solicitor",
+        "answers": {"special_category": "health", "special_purpose": OLD_LEGAL_CLAIMS},
+    }
+    payload = {"format": "data-with-care-answers", "store": "lawful-basis", "answers": saved}
+    (answers_in_tmp / "lawful-basis.json").write_text(json.dumps(payload), encoding="utf-8")
+    helper = LawfulBasisHelper()
+    assert OLD_LEGAL_CLAIMS != LEGAL_CLAIMS
+    assert helper.inputs["special_purpose"].value == LEGAL_CLAIMS
+    assert helper.inputs["special_category"].value == "health"
+    # Typed in code, the old wording names the same choice too.
+    typed = answers(reasonable_expectation="yes", special_category="health", special_purpose=OLD_LEGAL_CLAIMS)
+    assert check_answers(typed)["special_purpose"] == LEGAL_CLAIMS
+    # A different choice with the same example is not taken for it.
+    with pytest.raises(AnswerProblem):
+        check_answers(answers(special_category="health", special_purpose="a claim, such as an asylum appeal"))
+
+
 def test_widget_with_unanswered_questions_explains_and_keeps_the_work(answers_in_tmp):
     helper = LawfulBasisHelper()
     helper.purpose.value = "Funder report"

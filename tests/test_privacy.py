@@ -845,7 +845,8 @@ def test_shipped_table_of_lesson_8a_passes_the_interval_audit():
     clients = datawithcare.load_dataset("clients")
     top = clients["borough"].value_counts().head(6).index
     area = clients["borough"].astype(str).where(clients["borough"].isin(top), OTHER_AREAS)
-    protected = suppress_small_counts(pd.crosstab(area, clients["immigration_status"]), threshold=10)
+    status = datawithcare.course_sector().status_column
+    protected = suppress_small_counts(pd.crosstab(area, clients[status]), threshold=10)
     ranges = independent_ranges(protected)
     assert ranges, "the shipped table has small counts to hide"
     assert min(high - low for low, high in ranges.values()) >= 10
@@ -853,10 +854,11 @@ def test_shipped_table_of_lesson_8a_passes_the_interval_audit():
 
 def test_shipped_releases_attribute_check():
     keys = ["age_band", "gender", "nationality_group", "sub_region", "arrival_period"]
-    safe = attribute_disclosure(datawithcare.load_dataset("safe_release"), keys, "immigration_status")
+    status = datawithcare.course_sector().status_column
+    safe = attribute_disclosure(datawithcare.load_dataset("safe_release"), keys, status)
     assert safe["people"].min() >= 5
     assert safe["different_values"].min() >= 2
     assert safe["largest_share"].max() <= 0.75
     careless = datawithcare.load_dataset("careless_release")
-    exact = attribute_disclosure(careless, ["age", "gender", "nationality", "borough"], "immigration_status")
+    exact = attribute_disclosure(careless, ["age", "gender", "nationality", "borough"], status)
     assert (exact["largest_share"] == 1).sum() > 100, "the careless release gives many statuses away"
