@@ -418,3 +418,47 @@ def test_the_data_package_of_a_sector_describes_its_own_extracts():
     paths = {resource["path"] for resource in package["resources"]}
     assert "official_temporary_accommodation_illustrative.csv" in paths
     assert not any("asylum" in path for path in paths)
+
+
+# -- each edition of the pages quotes its own sector's figures ------------------
+
+STORY = repo_root() / "book" / "telling-the-story"
+
+
+def _edition(page: str, sector: str) -> str:
+    """The page as the sector's edition shows it, its lines joined into one run of words."""
+    from datawithcare import editions
+
+    key = load_profile(sector)["sector"]["key"]
+    return " ".join(editions.resolve((STORY / page).read_text(encoding="utf-8"), key).split())
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_the_spreadsheet_page_gives_each_compared_areas_census_figure_as_the_official_file_does(sector):
+    profile = load_official_profile(PROFILES_DIR / f"{sector}-official.yaml")
+    settings = comparison_settings(profile)
+    census = extract_frames(profile)[settings["population_extract"]].set_index("area_name")
+    page = _edition("official-statistics-in-a-spreadsheet.md", sector)
+    for area in settings["areas"]:
+        figure = f"{area} {census.loc[area, settings['population_column']]:,}"
+        assert figure in page, f"the {sector} edition does not give '{figure}' (from its official file)"
+    others = [s for s in SECTORS if s != sector]
+    for other in others:
+        for area in comparison_settings(load_official_profile(PROFILES_DIR / f"{other}-official.yaml"))[
+            "areas"
+        ]:
+            assert area not in page, f"the {sector} edition names {area!r}, an area of the {other} edition"
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_the_bid_guide_quotes_the_sectors_need_figure_with_its_date_and_unit(sector):
+    profile = load_official_profile(PROFILES_DIR / f"{sector}-official.yaml")
+    settings = comparison_settings(profile)
+    headlines = extract_frames(profile)[settings["headline_extract"]].set_index("measure")
+    need = headlines.loc[settings["need_measure"]]
+    figure = f"On {need['period']}, {need['value']:,} {need['unit']}"
+    page = _edition("official-statistics.md", sector)
+    assert figure in page, (
+        f"the {sector} edition's bid paragraph should quote '{figure}...' (its official file)"
+    )
+    assert f"({need['publisher']})" in page, "the wider picture names its publisher"
