@@ -122,7 +122,7 @@ class Edition:
 
     @property
     def focus(self) -> str:
-        """The area the pages pick out (the profile's first focus area): Newham in the refugee edition."""
+        """The area the pages pick out: the profile's first focus area."""
         return self.profile["sector"]["examples"]["focus_areas"][0]
 
     @property
@@ -674,7 +674,7 @@ def test_each_edition_promises_the_numbers_of_its_own_data(
     """Each other shipped profile's edition of the pages, on that profile's data made fresh.
 
     Only the pages with {only} passages serve every edition so far; the others
-    still state the refugee data's numbers (checked on the active profile above).
+    still state the numbers of the data in datasets/ (checked on the active profile above).
     """
     e = shipped_edition(name)
     pages = _with_editions(e.pages)
