@@ -70,6 +70,32 @@ def missing_calc_tools() -> list[str]:
     return missing
 
 
+def companion_page(name: str) -> str:
+    """A spreadsheet companion page as the active edition shows it (its own {only} passages)."""
+    from datawithcare import course_sector, editions
+
+    text = (ROOT / "book" / "spreadsheet-companion" / f"{name}.md").read_text(encoding="utf-8")
+    return editions.resolve(text, course_sector().key, f"{name}.md")
+
+
+def pictures_not_in_this_edition() -> list[str]:
+    """The Calc pictures of the hiding and blanks pages that the active edition does not show.
+
+    Those pages give each edition its own numbers; the pictures sit in one
+    edition's passages, so they must be taken on that edition's data.
+    """
+    wanted = {
+        "hiding-small-numbers": ["clients-area-by-gender.png", "clients-suppressed.png"],
+        "blanks-and-variants": ["messy-export-borough.png"],
+    }
+    return [
+        f"{page}.md: {picture}"
+        for page, pictures in wanted.items()
+        for picture in pictures
+        if f"images/{picture}" not in companion_page(page)
+    ]
+
+
 def expected() -> dict[str, object]:
     """What the pages say, worked out from the data: the driver checks Calc against it."""
     from datawithcare import course_sector, load_dataset, suppress_small_counts
@@ -88,8 +114,8 @@ def expected() -> dict[str, object]:
     hidden = [[a, g] for a in counts.index for g in counts.columns if pd.isna(safe.loc[a, g])]
     messy = pd.read_csv(ROOT / "datasets" / "messy_export.csv", dtype=str, keep_default_na=False)
     spellings = messy["Borough"].map(lambda v: re.sub(r"\s", "", v).lower())
-    # The area formula exactly as "Hiding small numbers" prints it (one line).
-    page = (ROOT / "book" / "spreadsheet-companion" / "hiding-small-numbers.md").read_text(encoding="utf-8")
+    # The area formula exactly as "Hiding small numbers" prints it (one line), in the active edition.
+    page = companion_page("hiding-small-numbers")
     area_formula = next(line for line in page.splitlines() if line.startswith("=IF(OR("))
     return {
         "area_formula": area_formula,
@@ -279,6 +305,14 @@ def main() -> int:
         return 1
     if not chromium_path():
         print("Chromium is missing: run `make setup-system` (as root).", file=sys.stderr)
+        return 1
+    elsewhere = pictures_not_in_this_edition()
+    if elsewhere:
+        print(
+            "The active profile's edition does not show these Calc pictures, so its data must not be in them: "
+            f"{', '.join(elsewhere)}. Retake them with the profile whose passages hold them.",
+            file=sys.stderr,
+        )
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
     calc_shots()

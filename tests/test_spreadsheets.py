@@ -21,7 +21,7 @@ import pytest
 from harness import ROOT
 from openpyxl import load_workbook
 
-from datawithcare import course_sector, load_dataset, suppress_small_counts
+from datawithcare import course_sector, editions, load_dataset, suppress_small_counts
 from datawithcare.identifiers import find_unsafe_identifiers
 from datawithcare.privacy import hidden_cell_ranges
 from datawithcare.spreadsheets import (
@@ -189,7 +189,9 @@ def test_write_spreadsheets_returns_what_it_wrote(tmp_path: Path) -> None:
 
 
 def _page(name: str) -> str:
-    return (COMPANION / f"{name}.md").read_text(encoding="utf-8")
+    """The page as the active edition shows it (its own {only} passages, without the fences)."""
+    text = (COMPANION / f"{name}.md").read_text(encoding="utf-8")
+    return editions.resolve(text, course_sector().key, f"{name}.md")
 
 
 def _stated(page: str, pattern: str) -> list[int]:
