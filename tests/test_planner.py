@@ -30,6 +30,8 @@ from datawithcare.planner import (
 
 #: The organisation of the active profile (tests never type it).
 ORG = course_sector().organisation
+#: The organisation's name as the download files start: "Irwell Housing Network" -> "irwell-housing-network".
+ORG_SLUG = "-".join(re.findall(r"[a-z0-9]+", ORG.lower()))
 Q1 = "Do our learners' English skills improve?"
 Q2 = "Do learners keep coming to class?"
 I1 = "Number of learners who move up an ESOL level in a year"
@@ -39,7 +41,7 @@ I2 = "Share of booked sessions each learner attends"
 def good_plan() -> dict:
     return {
         "organisation": ORG,
-        "mission": f"Help refugees and migrants in {course_sector().city} to build a settled life.",
+        "mission": f"Help {course_sector().people} in {course_sector().city} to build a settled life.",
         "questions": [Q1, Q2],
         "indicators": [{"question": Q1, "indicator": I1}, {"question": Q2, "indicator": I2}],
         "data_items": [
@@ -352,7 +354,7 @@ def test_widget_builds_a_plan_saves_it_and_reloads_it(answers_dir):
     form.save_button.click()
     assert "Saved:" in form.feedback.value and "Immigration status" in form.feedback.value
     for suffix in (".html", ".md", ".csv"):
-        assert f"riverside-refugee-action-data-needs-plan{suffix}" in form.downloads.value
+        assert f"{ORG_SLUG}-data-needs-plan{suffix}" in form.downloads.value
     assert 'download="data-needs-plan.json"' in form.downloads.value
     saved = json.loads((answers_dir / "data-needs-plan.json").read_text(encoding="utf-8"))
     assert saved["answers"]["plan"] == good_plan()
