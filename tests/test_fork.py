@@ -8,11 +8,11 @@ a literal one anywhere outside :data:`datawithcare.forkcheck.ALLOWED` fails
 here; the city may also appear in the profile's own ``sector.pages`` (its
 official statistics pages, which a fork rewrites).
 
-Sector terms (``sector.terms``, the words that say which sector a page is about) are the
-course's subject, so they are held to a ratchet instead: they may appear in
-``sector.pages`` and in the files of :data:`TERMS_NOT_YET`, a list that can
-only shrink (a file on it that no longer has a term fails, so it is taken
-off). ``make fork-check`` lists every one of them for a fork.
+Sector terms (``sector.terms``, the words that say which sector a page is
+about) and the focus areas may appear only in the active edition's own
+``{only}`` passages (and ``sector.pages``), where they are that edition's
+examples; ``make fork-check`` lists every one of them for a fork, and passes
+in each shipped edition.
 
 Names are read from the profile, never typed here.
 """
@@ -32,20 +32,6 @@ from datawithcare.generator.profile import active_profile_path, load_profile, sh
 
 ROOT = Path(__file__).resolve().parent.parent
 OTHER = "homelessness-greater-manchester"
-
-#: Files that still use the shipped profile's sector terms outside its sector
-#: pages. Each is a page a fork rewrites by hand; make fork-check lists their
-#: lines. Take a file off when it no longer has one; never add one.
-TERMS_NOT_YET: set[str] = {
-    "datawithcare/lessons.yaml",
-    "exercises/source/09-capstone/09-capstone.ipynb",
-    "notebooks/01-data-needs-planner.ipynb",
-    "notebooks/04a-is-this-personal-data.ipynb",
-    "notebooks/07b-charts-that-mislead.ipynb",
-    "notebooks/08a-aggregate-suppress-round.ipynb",
-    "notebooks/08b-pseudonymise.ipynb",
-    "notebooks/09a-wellbeing-before-and-after.ipynb",
-}
 
 
 def active_words() -> tuple[dict, Words]:
@@ -112,7 +98,7 @@ def _in_own_passage(leftover: forkcheck.Leftover, key: str) -> bool:
     return passage is not None and passage.shown_in(key)
 
 
-def test_sector_terms_only_in_sector_pages_and_the_shrinking_list() -> None:
+def test_sector_terms_only_in_the_editions_own_passages() -> None:
     _, words = active_words()
     terms = Words(words.profile, (), words.terms, ())
     found = [
@@ -120,14 +106,12 @@ def test_sector_terms_only_in_sector_pages_and_the_shrinking_list() -> None:
         for f in forkcheck.find(terms, skip=words.pages, edition=active_key(), edition_terms=True)
         if not f.path.startswith(forkcheck.FORK_CHECK_SKIPS)
     ]
-    new = sorted({f.path for f in found} - TERMS_NOT_YET)
-    assert not new, (
-        f"The sector's words {words.terms} in a page that should get them from the profile "
-        "({{ sector }}, {{ sector_people }}) or use plain words:\n"
-        + "\n".join(str(f) for f in found if f.path in new)
+    assert not found, (
+        f"The sector's words {words.terms} outside a passage of its edition: get them from the profile "
+        "({{ sector }}, {{ sector_people }}, {{ status_label }} ...), use plain words, or write a "
+        f"```{{only}} {active_key()}``` passage (with one for each other edition):\n"
+        + "\n".join(map(str, found[:40]))
     )
-    done = sorted(TERMS_NOT_YET - {f.path for f in found})
-    assert not done, f"These files no longer use a sector term: take them off TERMS_NOT_YET: {done}"
 
 
 def test_the_literal_name_test_finds_a_planted_name(tmp_path: Path) -> None:
@@ -200,31 +184,44 @@ def test_make_fork_check_is_the_command_the_guide_gives() -> None:
     assert "make fork-check" in guide
 
 
-def test_fork_check_lists_the_refugee_leftovers_in_a_homelessness_fork() -> None:
-    """With the homelessness profile active, every word of the first profile in a lesson is listed, as FILE:LINE."""
-    run = _fork_check(profile=OTHER)
-    assert run.returncode == 1, run.stdout + run.stderr
-    lines = set(run.stdout.splitlines())
-    listed = {line.split(": ", 1)[0] for line in lines if ": " in line}
-    old = load_profile(DEFAULT := "refugee-london")
-    # An independent search (git grep) for the first term in the lessons: each hit is listed.
-    term = old["sector"]["terms"][0]
-    grep = subprocess.run(
-        ["git", "grep", "-n", "-i", "-e", term, "--", "notebooks/*.ipynb"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    hits = {":".join(line.split(":", 2)[:2]) for line in grep.splitlines()}
-    hits -= {h for h in hits if h.split(":")[0] in (old["sector"].get("pages") or [])}
-    assert hits, f"No lesson says {term!r}: pick another term to test with."
-    assert hits <= listed, sorted(hits - listed)[:10]
-    # The first profile's own pages in the book are listed to be rewritten.
-    for page in old["sector"]["pages"]:
-        if str(Path(page).with_suffix("")) in forkcheck.toc_files():
-            assert any(line.startswith(f"_toc.yml: {page} ") for line in lines), page
-    assert f"leftover(s) of {DEFAULT}" in run.stdout
+@pytest.mark.parametrize("profile", shipped_profiles())
+def test_fork_check_passes_in_every_shipped_edition(profile: str) -> None:
+    """Each shipped edition is one setting away: no leftover of the other sector in it."""
+    run = _fork_check(profile=profile)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"in the {profile} course. All clear." in run.stdout
+
+
+def test_fork_check_lists_each_leftover_in_a_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a copy of the course with planted leftovers, each is listed as FILE:LINE; an independent search agrees."""
+    first, second = shipped_profiles()[:2]
+    old, new = load_profile(first), load_profile(second)
+    term, org, area = (
+        old["sector"]["terms"][0],
+        old["organisation"]["name"],
+        old["sector"]["examples"]["focus_areas"][0],
+    )
+    old_key, new_key = old["sector"]["key"], new["sector"]["key"]
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/index\n", encoding="utf-8")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "index.md").write_text(
+        f"# Home\n\nA {term.capitalize()} page.\n\n```{{only}} {old_key}\n{org} in {area}.\n```\n\n"
+        f"```{{only}} {new_key}\nThe new edition, still saying {term}.\n```\n\n"
+        f"Between.\n\n```{{only}} {old_key}\nNo passage for the new edition.\n```\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", second)
+    leftovers, pages = forkcheck.check([first], root=tmp_path)
+    got = sorted((f.path, f.line, f.word.lower()) for f in leftovers)
+    # Lines 3 and 10 say the term outside the old edition's passage; line 15 opens a group with none for the new one.
+    assert got == sorted(
+        [
+            ("book/index.md", 3, term.lower()),
+            ("book/index.md", 10, term.lower()),
+            ("book/index.md", 15, f"{{only}} {old_key}"),
+        ]
+    ), got
+    assert pages == []
 
 
 def test_fork_check_says_what_is_wrong_with_a_bad_profile_name() -> None:

@@ -43,7 +43,7 @@ def nhs_check(nine: str) -> int:
         "(020) 7946 0123",
         "+44 (0)20 7946 0500",
         "01632 960000",
-        "0161 496 0000",  # Manchester (issue 15: a fork in Greater Manchester uses it)
+        "0161 496 0000",  # Manchester's drama range (issue 15: the second profile uses it)
         "0161 496 0999",
         "+44 161 496 0123",
         "0113 496 0500",  # Leeds

@@ -30,7 +30,7 @@ from datawithcare.planner import (
 
 #: The organisation of the active profile (tests never type it).
 ORG = course_sector().organisation
-#: The organisation's name as the download files start: "Irwell Housing Network" -> "irwell-housing-network".
+#: The organisation's name as the download files start: "A Charity Name" -> "a-charity-name".
 ORG_SLUG = "-".join(re.findall(r"[a-z0-9]+", ORG.lower()))
 Q1 = "Do our learners' English skills improve?"
 Q2 = "Do learners keep coming to class?"
