@@ -199,6 +199,38 @@ def _logical_lines(rel: str, text: str) -> list[str]:
 _JSON_STRING = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s*,?\s*$')
 
 
+_YAML_ITEM = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[a-z][a-z0-9_]*):\s")
+
+
+def _yaml_editions(rel: str, lines: list[str], keys: set[str]) -> dict[int, tuple[str, int]]:
+    """In ``datawithcare/lessons.yaml``, the lines of an item given per edition: {line: (key, where its text starts)}.
+
+    An item such as ``- KEY: text`` (one text per edition, see
+    :class:`datawithcare.lessons.Page`) belongs to that edition, with the
+    lines indented below it (their text starts at 0).
+    """
+    if rel != "datawithcare/lessons.yaml":
+        return {}
+    found: dict[int, tuple[str, int]] = {}
+    current: tuple[str, int] | None = None
+    for number, line in enumerate(lines, start=1):
+        match = _YAML_ITEM.match(line)
+        if match and match.group("key") in keys:
+            current = (match.group("key"), len(match.group("indent")))
+            found[number] = (match.group("key"), match.end())
+        elif current and line.strip() and len(line) - len(line.lstrip()) > current[1]:
+            found[number] = (current[0], 0)
+        else:
+            current = None
+    return found
+
+
+def edition_keys() -> set[str]:
+    """The ``sector.key`` of every shipped profile and of the active one."""
+    names = [*shipped_profiles(), active_profile_path()]
+    return {load_profile(name)["sector"]["key"] for name in names}
+
+
 def find(
     words: Words,
     files: list[str] | None = None,
@@ -229,6 +261,7 @@ def find(
         lines = text.splitlines()
         kept = _kept(lines)
         passage_of = editions.inside(_logical_lines(rel, text), rel) if edition else {}
+        item_of = _yaml_editions(rel, lines, edition_keys()) if edition else {}
         for number, line in enumerate(lines, start=1):
             if number in kept:
                 continue
@@ -238,6 +271,14 @@ def find(
             ):
                 # Another edition's passage, or a fence (its keys are not words of the page).
                 continue
+            item = item_of.get(number)
+            if item is not None:
+                if item[0] != edition:
+                    continue
+                # The edition's own item: its key is not a word of the text.
+                line = line[item[1] :]
+                if edition_terms:
+                    passage = True
             plain = profile_files.sub("", line)
             for pattern in (names, terms):
                 if pattern is None or (pattern is terms and passage is not None and edition_terms):
@@ -321,7 +362,41 @@ def check(old_profiles: list[str], root: Path | None = None) -> tuple[list[Lefto
         leftovers += find(old, files, root, skip=new.pages, edition=edition)
         pages += [p for p in sector_pages_left(old, new, root) if p not in pages]
     leftovers += missing_passages(edition, files, root)
+    leftovers += missing_lesson_items(edition, root)
     return leftovers, pages
+
+
+def missing_lesson_items(edition: str, root: Path | None = None) -> list[Leftover]:
+    """Items of ``lessons.yaml`` given per edition with no text for ``edition``."""
+    root = root or repo_root()
+    rel = "datawithcare/lessons.yaml"
+    path = root / rel
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    items = _yaml_editions(rel, lines, edition_keys())
+    # One item: the KEY lines at one indent that follow a "- KEY:" line.
+    groups: list[tuple[int, set[str]]] = []
+    for number, (key, start) in sorted(items.items()):
+        if not start:
+            continue
+        if lines[number - 1].lstrip().startswith("- "):
+            groups.append((number, {key}))
+        elif groups:
+            groups[-1][1].add(key)
+    found = []
+    for number, named in groups:
+        if edition not in named:
+            keys_text = " and ".join(sorted(named))
+            found.append(
+                Leftover(
+                    rel,
+                    number,
+                    keys_text,
+                    f"an item for {keys_text} with none for {edition}: add '{edition}: ...'",
+                )
+            )
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,9 +50,42 @@ class Page(_Strict):
     #: Pages this one can stand in for as a prerequisite (a no-code route
     #: through the same idea, such as a spreadsheet page for a pandas lesson).
     stands_for: tuple[str, ...] = ()
-    questions: tuple[str, ...] = ()
-    objectives: tuple[str, ...] = ()
-    key_points: tuple[str, ...] = ()
+    #: Each item is text, or (on a prose page only) one text per edition:
+    #: ``{KEY: ..., OTHER_KEY: ...}``, keyed by the profiles'
+    #: ``sector.key``, for a page that gives each edition its own questions
+    #: in ``{only}`` passages (:mod:`datawithcare.editions`).
+    questions: tuple[str | dict[str, str], ...] = ()
+    objectives: tuple[str | dict[str, str], ...] = ()
+    key_points: tuple[str | dict[str, str], ...] = ()
+
+    def in_edition(self, key: str) -> Page:
+        """This page with each item as the ``key`` edition says it."""
+
+        def pick(items: tuple[str | dict[str, str], ...]) -> tuple[str, ...]:
+            out = []
+            for item in items:
+                if isinstance(item, dict):
+                    if key not in item:
+                        raise ValueError(
+                            f"lessons.yaml, {self.file}: an item has a text for {sorted(item)} "
+                            f"but none for the {key!r} edition: add one"
+                        )
+                    item = item[key]
+                out.append(item)
+            return tuple(out)
+
+        return self.model_copy(
+            update={
+                "questions": pick(self.questions),
+                "objectives": pick(self.objectives),
+                "key_points": pick(self.key_points),
+            }
+        )
+
+    def editions(self) -> set[str]:
+        """The edition keys this page's items name (empty when every item suits every edition)."""
+        items = (*self.questions, *self.objectives, *self.key_points)
+        return {key for item in items if isinstance(item, dict) for key in item}
 
     @property
     def minutes(self) -> int:
@@ -306,8 +339,17 @@ def _end(text: str, mark: str) -> str:
     return text if text.endswith((".", "?", "!", ":", ";")) else text + mark
 
 
+def _one_text(page: Page) -> None:
+    if page.editions():
+        raise ValueError(
+            f"lessons.yaml, {page.file}: a notebook's questions, objectives and key points are written into "
+            "its title cell, so each must suit every edition (use {{ sector }} and the other substitutions)"
+        )
+
+
 def questions_block(page: Page) -> str:
     """The title cell's questions and objectives, from the data."""
+    _one_text(page)
     lines = ["**Questions**", ""]
     lines += [f"- {q}" for q in page.questions]
     lines += ["", "**Objectives.** By the end you can", ""]
@@ -318,6 +360,7 @@ def questions_block(page: Page) -> str:
 
 def key_points_block(page: Page) -> str:
     """The '## Key points' section, from the data."""
+    _one_text(page)
     lines = ["## Key points", ""] + [f"- {_end(k, '.')}" for k in page.key_points]
     return "\n".join(lines) + "\n\n"
 
@@ -412,8 +455,19 @@ def _words(text: str) -> str:
     return " ".join(text.split()).rstrip(".;:").strip()
 
 
-def page_differences(page: Page, text: str) -> list[str]:
-    """How a Markdown page's questions, objectives and key points differ from the data."""
+def page_differences(page: Page, text: str, edition: str | None = None) -> list[str]:
+    """How a Markdown page's questions, objectives and key points differ from the data.
+
+    Both are read as the ``edition`` (default: the active profile's) shows them.
+    """
+    from datawithcare.editions import resolve
+
+    if edition is None:
+        from datawithcare.datasets import course_sector
+
+        edition = course_sector().key
+    page = page.in_edition(edition)
+    text = resolve(text, edition, page.file)
     found = []
     parts = (
         ("questions", _MD_QUESTIONS, page.questions),

@@ -29,6 +29,7 @@ import pytest
 from datawithcare import forkcheck
 from datawithcare.forkcheck import Words
 from datawithcare.generator.profile import active_profile_path, load_profile, shipped_profiles
+from datawithcare.lessons import load_course
 
 ROOT = Path(__file__).resolve().parent.parent
 OTHER = "homelessness-greater-manchester"
@@ -237,3 +238,19 @@ def test_fork_check_searches_a_copy_that_is_not_a_git_repository(tmp_path: Path)
     (tmp_path / ".venv" / "lib").mkdir(parents=True)
     (tmp_path / ".venv" / "lib" / "site.py").write_text("x = 1\n", encoding="utf-8")
     assert forkcheck.tracked_files(tmp_path) == ["book/page.md"]
+
+
+def test_fork_check_lists_each_lesson_item_with_no_text_for_a_new_edition() -> None:
+    """lessons.yaml may give an item one text per edition; a fork's edition with none is listed."""
+    course_items = [
+        item
+        for page in load_course().all_pages()
+        for item in (*page.questions, *page.objectives, *page.key_points)
+        if isinstance(item, dict)
+    ]
+    assert course_items, "No item of lessons.yaml varies by edition: pick another test."
+    missing = forkcheck.missing_lesson_items("youth")
+    assert len(missing) == len(course_items), [str(m) for m in missing]
+    assert all(m.path == "datawithcare/lessons.yaml" and "none for youth" in m.text for m in missing)
+    for name in shipped_profiles():
+        assert forkcheck.missing_lesson_items(load_profile(name)["sector"]["key"]) == []

@@ -18,6 +18,7 @@ import yaml
 from harness import ROOT, toc_files
 from pydantic import ValidationError
 
+from datawithcare.generator.profile import load_profile, shipped_profiles
 from datawithcare.lessons import (
     LESSONS_FILE,
     Course,
@@ -27,6 +28,7 @@ from datawithcare.lessons import (
     lesson_differences,
     load_course,
     page_differences,
+    questions_block,
     rewrite_lesson,
     stated_minutes,
     stated_time,
@@ -253,11 +255,33 @@ def test_a_notebook_edited_by_hand_is_caught_and_rewritten_from_the_data() -> No
 PROSE_PAGES = [p for p in COURSE.all_pages() if (ROOT / f"{p.file}.md").exists()]
 
 
+EDITIONS = sorted({load_profile(name)["sector"]["key"] for name in shipped_profiles()})
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("page", PROSE_PAGES, ids=lambda p: p.file.removeprefix("book/"))
-def test_prose_page_questions_objectives_and_key_points_match_the_data(page) -> None:
-    """A page's words may carry links and glossary roles; the words must be lessons.yaml's."""
-    found = page_differences(page, (ROOT / f"{page.file}.md").read_text(encoding="utf-8"))
-    assert not found, f"{page.file}.md: {'; '.join(found)}. Make the page and lessons.yaml say the same."
+def test_prose_page_questions_objectives_and_key_points_match_the_data(page, edition) -> None:
+    """A page's words may carry links and glossary roles; the words must be lessons.yaml's, in each edition."""
+    found = page_differences(page, (ROOT / f"{page.file}.md").read_text(encoding="utf-8"), edition)
+    assert not found, (
+        f"{page.file}.md ({edition} edition): {'; '.join(found)}. Make the page and lessons.yaml say the same."
+    )
+
+
+def test_an_item_for_each_edition_names_every_shipped_edition_and_only_prose_pages_use_them() -> None:
+    varied = [p for p in COURSE.all_pages() if p.editions()]
+    assert varied, "No page gives each edition its own questions: pick another test."
+    for page in varied:
+        assert page.editions() == set(EDITIONS), (page.file, page.editions())
+        assert not page.is_notebook(), f"{page.file}: a notebook's title cell must suit every edition"
+    page = varied[0]
+    with pytest.raises(ValueError, match="none for the 'youth' edition"):
+        page.in_edition("youth")
+    with pytest.raises(ValueError, match="must suit every edition"):
+        questions_block(page)
+    # Each edition reads its own words.
+    texts = {key: page.in_edition(key).questions for key in EDITIONS}
+    assert len(set(texts.values())) == len(EDITIONS), texts
 
 
 def test_a_prose_page_edited_by_hand_is_caught() -> None:

@@ -483,7 +483,7 @@ def test_hiding_small_numbers_answers(edition: Edition) -> None:
     assert edition.stated("hiding-small-numbers", r"You hide \*\*(\d+) numbers\*\*") == [hidden.sum().sum()]
     extra = hidden & ~small
     assert edition.stated("hiding-small-numbers", r"small counts and (\d+) more") == [extra.sum().sum()]
-    # "(the women in all six named boroughs, and "Prefer not to say" in Other London boroughs)"
+    # "(the women in all six named boroughs, and "Prefer not to say" in Other ... boroughs)"
     said = re.search(r'more \(the women in ([^,]+), and "Prefer not to say" in ([^)]+)\)', flat)
     assert said, f"hiding-small-numbers.md ({edition.key}) no longer says which 7 more it hides."
     areas = list(counts.index)
