@@ -50,7 +50,10 @@ __all__ = [
     "generate_tables",
     "load_profile",
     "main",
+    "datasheet_folder",
+    "remove_other_profiles_files",
     "to_csv_text",
+    "write_datasheets",
     "write_tables",
 ]
 
@@ -186,6 +189,75 @@ def write_tables(tables: dict[str, pd.DataFrame], out: str | Path, profile: dict
     return written
 
 
+def datasheet_folder(profile: dict) -> Path:
+    """Where a profile keeps its hand-written datasheets: ``<profile>/datasheets/`` beside its YAML file.
+
+    For ``datawithcare/profiles/refugee-london.yaml`` that is
+    ``datawithcare/profiles/refugee-london/datasheets/``; a fork's
+    ``my-sector.yaml`` keeps them in ``my-sector/datasheets/`` next to it.
+    """
+    source = Path(profile.get("_source") or load_profile()["_source"])
+    return source.with_suffix("") / "datasheets"
+
+
+def _datasheet_texts(profile: dict) -> dict[str, bytes]:
+    folder = datasheet_folder(profile)
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.md"))}
+
+
+def write_datasheets(out: str | Path, profile: dict | None = None) -> list[Path]:
+    """Copy the profile's datasheets (``*.md``) into ``out``, byte for byte; return the files written.
+
+    A profile with no datasheets folder yet (a new fork) writes none.
+    """
+    out = prepare_folder(out)
+    written = []
+    for name, data in _datasheet_texts(profile or load_profile()).items():
+        path = out / name
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+def _files_made_for(profile: dict) -> dict[str, bytes]:
+    """Every file the generator writes for a profile whatever the seed: official extracts and datasheets."""
+    from datawithcare.official import official_texts
+
+    files = {name: text.encode("utf-8") for name, text in official_texts(_official_for(profile)).items()}
+    files.update(_datasheet_texts(profile))
+    return files
+
+
+def remove_other_profiles_files(out: str | Path, profile: dict) -> list[Path]:
+    """Remove from ``out`` the files the generator wrote there for another shipped profile.
+
+    Switching the course to another profile and running ``make data`` would
+    otherwise leave the old sector's official extracts and datasheets beside
+    the new ones, where a learner could open them by mistake. Only a file
+    that has the name of a file made for another shipped profile, is not
+    made for this one, and still has exactly the bytes the generator wrote
+    is removed: a file a person wrote or changed is never touched.
+    """
+    from datawithcare.generator.profile import shipped_profiles
+
+    out = Path(out)
+    ours = set(_files_made_for(profile))
+    active = Path(profile.get("_source", "")).resolve()
+    removed = []
+    for name in shipped_profiles():
+        other = load_profile(name)
+        if Path(other["_source"]).resolve() == active:
+            continue
+        for file_name, data in _files_made_for(other).items():
+            path = out / file_name
+            if file_name in ours or not path.is_file():
+                continue
+            if path.read_bytes() == data:
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m datawithcare.generate",
@@ -204,7 +276,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--scale", default="1", help="multiply the number of clients (1 gives about 2,000)")
     parser.add_argument(
-        "--out", required=True, help="folder to write the CSV files and datapackage.json into"
+        "--out", required=True, help="folder to write the CSV files, datasheets and datapackage.json into"
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return parser
@@ -240,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
 
         tables = generate_tables(seed=seed, profile=profile, scale=scale, progress=progress)
         paths = write_tables(tables, out, profile)
+        paths += write_datasheets(out, profile)
+        removed = remove_other_profiles_files(out, profile)
         progress("written")
         if bar is not None:
             bar.close()
@@ -250,6 +324,11 @@ def main(argv: list[str] | None = None) -> int:
         used = profile["default_seed"] if seed is None else seed
         rows = sum(len(t) for t in tables.values())
         print(f"Wrote {len(paths)} files ({rows:,} rows, seed {used}) to {out}.")
+        if removed:
+            print(
+                f"Removed {len(removed)} files made earlier for another profile: "
+                + ", ".join(path.name for path in removed)
+            )
     return 0
 
 

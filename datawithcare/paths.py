@@ -74,7 +74,7 @@ def _generated_data_dir() -> Path:
     import tempfile
 
     from datawithcare import __version__
-    from datawithcare.generate import generate_tables, write_tables
+    from datawithcare.generate import generate_tables, write_datasheets, write_tables
     from datawithcare.generator.profile import active_profile_path, load_profile
     from datawithcare.official import official_profile_path
 
@@ -90,6 +90,7 @@ def _generated_data_dir() -> Path:
         work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         try:
             write_tables(generate_tables(profile=profile), work, profile)
+            write_datasheets(work, profile)
             try:
                 work.rename(folder)
             except OSError:

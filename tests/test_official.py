@@ -34,13 +34,16 @@ DATASETS = repo_root() / "datasets"
 XLSX = repo_root() / "book" / "telling-the-story" / "downloads" / "official-statistics-as-published.xlsx"
 PROFILE = load_official_profile()
 EXTRACTS = {e["name"]: e for e in PROFILE["extracts"]}
+# The active sector's settings: which extract is the illustrative one, its messy copy, its headlines.
+SETTINGS = comparison_settings(PROFILE)
+MESSY = DATASETS / SETTINGS["published_file"]
 
 
 def _datasheet(name: str) -> str:
     """The datasheet of an extract: its own, or the illustrative one that covers the messy copy."""
     path = DATASETS / f"{name}.md"
-    if not path.exists() and name.startswith("official_asylum_support"):
-        path = DATASETS / "official_asylum_support_illustrative.md"
+    if not path.exists() and f"{name}.csv" == SETTINGS["published_file"]:
+        path = DATASETS / f"{SETTINGS['service_extract']}.md"
     return path.read_text(encoding="utf-8")
 
 
@@ -86,8 +89,10 @@ def test_workbook_shows_the_same_cells_as_the_csv_copy():
 
 
 def test_numbers_are_written_as_given_not_as_floats():
-    text = (DATASETS / "official_uk_asylum_headlines.csv").read_text(encoding="utf-8")
-    assert ",111084," in text and ",40.6," in text
+    name = SETTINGS["headline_extract"]
+    text = (DATASETS / f"{name}.csv").read_text(encoding="utf-8")
+    for row in EXTRACTS[name]["rows"]:
+        assert f",{row[1]}," in text, f"{name}: {row[1]} is not written as the YAML gives it"
     assert not re.search(r",\d+\.0,", text), "a whole number was written with .0"
 
 
@@ -150,44 +155,44 @@ def test_sources_table_lists_every_extract():
 # -- the messy copy holds the same facts as the tidy one ------------------------
 
 
-def _clean_independently(text: str) -> pd.DataFrame:
+def _clean_independently(text: str, counts: list[str]) -> pd.DataFrame:
     """Clean the messy copy without the lesson's code, to prove the two files agree."""
     raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False)
     start = raw.index[raw[0] == "Local authority"][0]
     end = raw.index[raw[0].str.contains("total", case=False)][0]
     body = raw.iloc[start + 1 : end].copy()
-    body.columns = ["area_name", "area_code", "d", "i", "s", "t"]
+    body.columns = ["area_name", "area_code", *counts]
     body["area_name"] = body["area_name"].str.replace(r"\s*\[.*\]$", "", regex=True)
-    for column in ["d", "i", "s", "t"]:
+    for column in counts:
         cleaned = body[column].str.replace(r"\s*\[[a-z]\]$", "", regex=True).str.replace(",", "")
         body[column] = pd.to_numeric(cleaned.where(~body[column].str.fullmatch(r"\[[a-z]\]")), errors="raise")
     return body.reset_index(drop=True)
 
 
 def test_cleaning_the_messy_copy_gives_the_tidy_extract():
-    messy = (DATASETS / "official_asylum_support_as_published.csv").read_text(encoding="utf-8")
-    cleaned = _clean_independently(messy)
-    tidy = pd.read_csv(DATASETS / "official_asylum_support_illustrative.csv")
+    counts = SETTINGS["count_columns"]
+    assert len(counts) == 4, "the refugee and homelessness tables both have three parts and a total"
+    cleaned = _clean_independently(MESSY.read_text(encoding="utf-8"), counts)
+    tidy = pd.read_csv(DATASETS / f"{SETTINGS['service_extract']}.csv")
     assert cleaned["area_name"].tolist() == tidy["area_name"].tolist()
     assert cleaned["area_code"].tolist() == tidy["area_code"].tolist()
-    for mine, theirs in zip(
-        ["d", "i", "s", "t"],
-        [
-            "dispersal_accommodation",
-            "initial_accommodation_and_hotels",
-            "subsistence_only",
-            "total_supported",
-        ],
-        strict=True,
-    ):
-        pd.testing.assert_series_equal(cleaned[mine], tidy[theirs], check_names=False, check_dtype=False)
+    for column in counts:
+        pd.testing.assert_series_equal(cleaned[column], tidy[column], check_names=False, check_dtype=False)
 
 
 def test_messy_copy_has_the_problems_its_datasheet_promises():
-    text = (DATASETS / "official_asylum_support_as_published.csv").read_text(encoding="utf-8")
-    city = load_profile("refugee-london")["organisation"]["city"]  # the shipped extract's profile
-    for problem in ("[c]", "[x]", "[note 3]", " [r]", '"1,393"', f"{city} total", "Notes"):
+    text = MESSY.read_text(encoding="utf-8")
+    city = load_profile()["organisation"]["city"]  # the active sector's extract
+    for problem in ("[c]", "[x]", "[note 3]", " [r]", f"{city} total", "Notes"):
         assert problem in text, problem
+    assert re.search(r'"\d{1,3},\d{3}', text), "no count written with a thousands comma"
+    # Each example the datasheet's list of problems shows is really in the messy copy.
+    sheet = _datasheet(SETTINGS["service_extract"])
+    promised = sheet.split("## What it gets wrong on purpose", 1)[1].split("\n\n")[2]  # the list
+    examples = re.findall(r"`([^`]+)`", promised)
+    assert len(examples) >= 5, promised
+    for example in examples:
+        assert example in text, f"the datasheet shows {example!r}, which is not in {MESSY.name}"
     rows = as_published_rows()
     assert len({len(r) for r in rows}) == 1, (
         "every row has the same number of cells, as a saved spreadsheet has"
@@ -196,9 +201,11 @@ def test_messy_copy_has_the_problems_its_datasheet_promises():
 
 
 def test_a_hidden_count_cannot_be_worked_out_from_its_total():
-    extract = EXTRACTS["official_asylum_support_illustrative"]
+    extract = EXTRACTS[SETTINGS["service_extract"]]  # the active sector's illustrative extract
+    assert extract["status"] == "illustrative"
+    assert any(isinstance(p, str) for row in extract["rows"] for p in row[2:-1]), "no hidden count to check"
     for row in extract["rows"]:
-        parts, total = row[2:5], row[5]
+        parts, total = row[2:-1], row[-1]
         if any(isinstance(p, str) for p in parts):
             assert isinstance(total, str), f"{row[1]}: a hidden cell with a shown total can be worked back"
 
