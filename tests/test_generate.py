@@ -337,8 +337,13 @@ def test_clients_are_consistent(t):
     assert 1900 <= len(c) <= 2100
     assert c["client_id"].is_unique and c["client_id"].str.fullmatch(r"C\d{5}").all()
     assert c["registered_on"].between(START, END).all()
-    assert (c["arrival_date"] <= c["registered_on"]).all()
-    assert (c["arrival_date"] > c["date_of_birth"]).all()
+    # Those the profile says came from abroad have an arrival date (the rest have none:
+    # test_only_people_who_came_from_abroad_have_an_arrival_date), between birth and registering.
+    never = [n["label"] for n in load_profile()["nationalities"] if n.get("arrived_from_abroad") is False]
+    came = c[~c["nationality"].isin(never)]
+    assert len(came) > 0 and came["arrival_date"].notna().all()
+    assert (came["arrival_date"] <= came["registered_on"]).all()
+    assert (came["arrival_date"] > came["date_of_birth"]).all()
     assert c["registered_on"].is_monotonic_increasing  # ids follow registration order
     ref = pd.Timestamp(load_profile()["period"]["age_reference_date"])
     dob = c["date_of_birth"]
