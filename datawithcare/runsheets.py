@@ -72,7 +72,7 @@ class Notes(_Strict):
     live_code: tuple[str, ...] = ()
     common_errors: tuple[str, ...] = Field(min_length=1)
     #: The answers to expect: one list for every edition, or, where they come
-    #: from the data, one list per edition key (``refugee: [...]``, ``homelessness: [...]``).
+    #: from the data, one list per edition, under its key (the profile's ``sector.key``).
     answers: tuple[str, ...] | dict[str, tuple[str, ...]]
     content_note: str = ""
 
