@@ -9,7 +9,9 @@ are an error):
   do between sessions.
 - ``instructor_notes.yaml``: for every lesson notebook and exercise, what to
   live-code, common errors and the answers to expect, and a content note
-  where a lesson shows distressing material.
+  where a lesson shows distressing material. Answers that come from the
+  data are given for each edition (the profile's ``sector.key``), because
+  each profile ships its own data; the book shows the active edition's.
 
 :func:`problems` says, in plain English, where a run-sheet does not fit its
 session or schedules a page before a page it needs (from ``lessons.yaml``).
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from datawithcare.lessons import Course, format_minutes, load_course
 
@@ -69,8 +71,31 @@ class Programme(_Strict):
 class Notes(_Strict):
     live_code: tuple[str, ...] = ()
     common_errors: tuple[str, ...] = Field(min_length=1)
-    answers: tuple[str, ...] = Field(min_length=1)
+    #: The answers to expect: one list for every edition, or, where they come
+    #: from the data, one list per edition, under its key (the profile's ``sector.key``).
+    answers: tuple[str, ...] | dict[str, tuple[str, ...]]
     content_note: str = ""
+
+    @field_validator("answers")
+    @classmethod
+    def _some_answers(cls, value: tuple[str, ...] | dict[str, tuple[str, ...]]) -> object:
+        lists = value.values() if isinstance(value, dict) else [value]
+        if not value or not all(lists):
+            raise ValueError("give at least one answer (for each edition named)")
+        return value
+
+    def answers_for(self, edition: str) -> tuple[str, ...]:
+        """The answers in ``edition`` (a profile's ``sector.key``); none if it has none of its own."""
+        if isinstance(self.answers, dict):
+            return self.answers.get(edition, ())
+        return self.answers
+
+
+def active_edition() -> str:
+    """The active profile's edition key (``sector.key``), whose answers the book shows."""
+    from datawithcare.datasets import course_sector
+
+    return course_sector().key
 
 
 def _read(path: Path) -> object:
@@ -152,10 +177,18 @@ def problems(programme: Programme, course: Course) -> list[str]:
     return found
 
 
-def missing_notes(notes: dict[str, Notes], course: Course) -> list[str]:
-    """Lessons (notebooks) and exercises with no instructor notes, or notes for unknown pages."""
+def missing_notes(notes: dict[str, Notes], course: Course, edition: str | None = None) -> list[str]:
+    """Lessons (notebooks) and exercises with no instructor notes, notes for unknown pages,
+    and answers given per edition with none for ``edition`` (default: the active one)."""
+    edition = edition or active_edition()
     needed = [p for p in course.all_pages() if p.kind in {"notebook", "exercise"} and p.teaching is not None]
     out = [f"{p.file} has no instructor notes." for p in needed if p.file not in notes]
+    out += [
+        f"{file} gives answers for the editions {', '.join(note.answers)} but none for {edition}: "
+        f"add '{edition}:' under its answers, with the figures from your data."
+        for file, note in notes.items()
+        if not note.answers_for(edition)
+    ]
     out += [
         f"{p.file} has no 'live_code' notes: say what to type in front of the room."
         for p in needed
@@ -229,7 +262,9 @@ def session_plans_markdown(programme: Programme, course: Course, notes: dict[str
     )
 
 
-def instructor_notes_markdown(notes: dict[str, Notes], course: Course) -> str:
+def instructor_notes_markdown(notes: dict[str, Notes], course: Course, edition: str | None = None) -> str:
+    """The trainers' notes page, with the answers of ``edition`` (default: the active one)."""
+    edition = edition or active_edition()
     parts = []
     for module in course.modules:
         pages = [p for p in module.pages if p.file in notes]
@@ -244,7 +279,7 @@ def instructor_notes_markdown(notes: dict[str, Notes], course: Course) -> str:
             for heading, items in (
                 ("Live-code", note.live_code),
                 ("Common errors", note.common_errors),
-                ("Answers", note.answers),
+                ("Answers", note.answers_for(edition)),
             ):
                 if items:
                     parts += [f"**{heading}**", ""] + [f"- {item}" for item in items] + [""]
@@ -255,7 +290,7 @@ def instructor_notes_markdown(notes: dict[str, Notes], course: Course) -> str:
                 parts += [f"## {_doc(page.file, page.title)}", ""]
                 parts += ["**Live-code**", ""] + [f"- {i}" for i in note.live_code] + [""]
                 parts += ["**Common errors**", ""] + [f"- {i}" for i in note.common_errors] + [""]
-                parts += ["**Answers**", ""] + [f"- {i}" for i in note.answers] + [""]
+                parts += ["**Answers**", ""] + [f"- {i}" for i in note.answers_for(edition)] + [""]
     return "\n".join(parts)
 
 

@@ -19,6 +19,7 @@ import yaml
 from datawithcare.datasets import load_dataset
 from datawithcare.generate import generate_tables, main, to_csv_text, write_tables
 from datawithcare.generator.profile import (
+    COURSE_SETTINGS,
     DEFAULT_PROFILE,
     ProfileError,
     load_profile,
@@ -336,8 +337,13 @@ def test_clients_are_consistent(t):
     assert 1900 <= len(c) <= 2100
     assert c["client_id"].is_unique and c["client_id"].str.fullmatch(r"C\d{5}").all()
     assert c["registered_on"].between(START, END).all()
-    assert (c["arrival_date"] <= c["registered_on"]).all()
-    assert (c["arrival_date"] > c["date_of_birth"]).all()
+    # Those the profile says came from abroad have an arrival date (the rest have none:
+    # test_only_people_who_came_from_abroad_have_an_arrival_date), between birth and registering.
+    never = [n["label"] for n in load_profile()["nationalities"] if n.get("arrived_from_abroad") is False]
+    came = c[~c["nationality"].isin(never)]
+    assert len(came) > 0 and came["arrival_date"].notna().all()
+    assert (came["arrival_date"] <= came["registered_on"]).all()
+    assert (came["arrival_date"] > came["date_of_birth"]).all()
     assert c["registered_on"].is_monotonic_increasing  # ids follow registration order
     ref = pd.Timestamp(load_profile()["period"]["age_reference_date"])
     dob = c["date_of_birth"]
@@ -894,14 +900,24 @@ def test_a_profile_where_nobody_speaks_another_language(tmp_path):
 
 
 @pytest.mark.parametrize("seed", [2026, 7, 11])
-def test_no_pile_up_of_cases_at_the_end_of_the_period(seed):
+@pytest.mark.parametrize("name", SECTORS)
+def test_no_pile_up_of_cases_at_the_end_of_the_period(name, seed):
     """Later cases that would open after the data ends are dropped, not squeezed
-    into the last weeks (which once made December 2025 look like a surge)."""
-    cases = generate_tables(seed=seed)["cases"]
+    into the last weeks (which once made December 2025 look like a surge).
+
+    The last month is measured against the rest of its year, and that against
+    the same month a year before: a sector that is busier every winter (the
+    homelessness profile's December) is its season, not a pile-up at the end.
+    Squeezing the cases back in would make the last month several times its season.
+    """
+    cases = generate_tables(seed=seed, profile=name)["cases"]
     per_month = cases["opened_on"].dt.to_period("M").value_counts()
-    last = per_month[pd.Period("2025-12", "M")]
-    rest_of_2025 = per_month[[pd.Period(f"2025-{m:02d}", "M") for m in range(1, 12)]]
-    assert last < 1.5 * rest_of_2025.mean()
+
+    def last_month_against_its_year(year: int) -> float:
+        rest = per_month[[pd.Period(f"{year}-{m:02d}", "M") for m in range(1, 12)]]
+        return per_month[pd.Period(f"{year}-12", "M")] / rest.mean()
+
+    assert last_month_against_its_year(2025) < 1.5 * last_month_against_its_year(2024)
 
 
 # -- one active profile (issue 15) --------------------------------------------------------
@@ -909,6 +925,16 @@ def test_no_pile_up_of_cases_at_the_end_of_the_period(seed):
 HOMELESSNESS = "homelessness-greater-manchester"
 #: The course's first profile, the one it ships with.
 FIRST_SECTOR = DEFAULT_PROFILE.stem
+#: The profile the course setting (datawithcare/course.yaml) names, whose data this copy
+#: ships: refugee-london as shipped, homelessness-greater-manchester in a clone that
+#: follows the adapting guide. The switching tests switch to the OTHER shipped profile.
+SETTING_SECTOR = resolve_profile(yaml.safe_load(COURSE_SETTINGS.read_text(encoding="utf-8"))["profile"]).stem
+OTHER_SECTOR = next(name for name in SECTORS if name != SETTING_SECTOR)
+
+
+def status_column(name: str) -> str:
+    """The clients' status column of a shipped profile ("immigration_status", "housing_situation")."""
+    return load_profile(name)["sector"]["status"]["column"]
 
 
 def test_the_course_setting_names_the_shipped_data_profile(monkeypatch):
@@ -925,8 +951,8 @@ def test_the_course_setting_names_the_shipped_data_profile(monkeypatch):
 
 
 def test_the_environment_variable_chooses_the_profile(monkeypatch):
-    monkeypatch.setenv("DATAWITHCARE_PROFILE", HOMELESSNESS)
-    assert load_profile()["_source"] == str(PACKAGE / "profiles" / f"{HOMELESSNESS}.yaml")
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", OTHER_SECTOR)
+    assert load_profile()["_source"] == str(PACKAGE / "profiles" / f"{OTHER_SECTOR}.yaml")
     monkeypatch.setenv("DATAWITHCARE_PROFILE", "nowhere-at-all")
     with pytest.raises(ProfileError, match="no profile called 'nowhere-at-all'.*DATAWITHCARE_PROFILE"):
         load_profile()
@@ -961,21 +987,27 @@ def test_cli_profile_by_name_as_the_guide_says(tmp_path, capsys):
 
 def test_make_data_follows_the_active_profile(tmp_path, monkeypatch):
     # `make data` runs the command with no --profile.
-    monkeypatch.setenv("DATAWITHCARE_PROFILE", HOMELESSNESS)
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", OTHER_SECTOR)
     assert main(["--out", str(tmp_path), "--quiet"]) == 0
-    assert "Manchester" in set(pd.read_csv(tmp_path / "clients.csv")["borough"])
+    other_area = load_profile(OTHER_SECTOR)["sector"]["examples"]["focus_areas"][0]
+    assert other_area in set(pd.read_csv(tmp_path / "clients.csv")["borough"])
 
 
 def test_load_dataset_with_a_seed_uses_only_the_active_profiles_categories(monkeypatch):
-    monkeypatch.setenv("DATAWITHCARE_PROFILE", HOMELESSNESS)
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", OTHER_SECTOR)
     profile = load_profile()
     clients = load_dataset("clients", seed=11)
     assert list(clients["borough"].cat.categories) == [b["label"] for b in profile["boroughs"]]
-    assert len(clients["borough"].cat.categories) == 10, "no borough of the other profile mixed in"
-    assert list(clients["housing_situation"].cat.categories) == [s["label"] for s in profile["statuses"]]
+    setting_areas = {b["label"] for b in load_profile(SETTING_SECTOR)["boroughs"]}
+    assert not set(clients["borough"].cat.categories) & setting_areas, (
+        "no borough of the other profile mixed in"
+    )
+    status = status_column(OTHER_SECTOR)
+    assert list(clients[status].cat.categories) == [s["label"] for s in profile["statuses"]]
+    assert status_column(SETTING_SECTOR) not in clients.columns
     monkeypatch.delenv("DATAWITHCARE_PROFILE")
-    first_profile_area = load_profile(FIRST_SECTOR)["sector"]["examples"]["focus_areas"][0]
-    assert first_profile_area in set(load_dataset("clients", seed=11)["borough"])
+    setting_area = load_profile(SETTING_SECTOR)["sector"]["examples"]["focus_areas"][0]
+    assert setting_area in set(load_dataset("clients", seed=11)["borough"])
 
 
 def test_shipped_data_of_another_profile_are_not_used(tmp_path, monkeypatch):
@@ -985,13 +1017,14 @@ def test_shipped_data_of_another_profile_are_not_used(tmp_path, monkeypatch):
 
     monkeypatch.delenv("DATAWITHCARE_DATA_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setenv("DATAWITHCARE_PROFILE", HOMELESSNESS)
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", OTHER_SECTOR)
     folder = data_dir()
-    assert folder.is_relative_to(tmp_path) and HOMELESSNESS in folder.name
+    assert folder.is_relative_to(tmp_path) and OTHER_SECTOR in folder.name
     clients = load_dataset("clients")
-    assert "housing_situation" in clients.columns
+    assert status_column(OTHER_SECTOR) in clients.columns
+    assert status_column(SETTING_SECTOR) not in clients.columns
     assert (folder / "clients.csv").read_text(encoding="utf-8") == to_csv_text(
-        generate_tables(profile=HOMELESSNESS)["clients"]
+        generate_tables(profile=OTHER_SECTOR)["clients"]
     )
     monkeypatch.delenv("DATAWITHCARE_PROFILE")
     assert data_dir() == DATASETS
@@ -1061,21 +1094,23 @@ def test_course_sector_gives_lessons_the_active_profiles_words(name, monkeypatch
 
 
 def test_the_guides_one_setting_switches_the_course(tmp_path, monkeypatch):
-    # book/adapting/index.md tells a fork to change one line of datawithcare/course.yaml.
+    # book/adapting/index.md tells a fork to change one line of datawithcare/course.yaml;
+    # a copy that has made that change switches back the same way.
     from datawithcare.generator import profile as profile_module
 
     guide = (repo_root() / "book" / "adapting" / "index.md").read_text(encoding="utf-8")
-    line = f"profile: {HOMELESSNESS}"
+    line = f"profile: {OTHER_SECTOR}"
     assert f"`{line}`" in guide
     settings = tmp_path / "course.yaml"
     shipped = profile_module.COURSE_SETTINGS.read_text(encoding="utf-8")
-    assert f"\nprofile: {FIRST_SECTOR}\n" in shipped
-    settings.write_text(shipped.replace(f"profile: {FIRST_SECTOR}", line), encoding="utf-8")
+    assert f"\nprofile: {SETTING_SECTOR}\n" in shipped
+    settings.write_text(shipped.replace(f"profile: {SETTING_SECTOR}", line), encoding="utf-8")
     monkeypatch.setattr(profile_module, "COURSE_SETTINGS", settings)
     monkeypatch.delenv("DATAWITHCARE_PROFILE", raising=False)
-    assert profile_module.active_profile_path().stem == HOMELESSNESS
+    assert profile_module.active_profile_path().stem == OTHER_SECTOR
     assert main(["--out", str(tmp_path / "data"), "--quiet"]) == 0  # what `make data` runs
-    assert "housing_situation" in pd.read_csv(tmp_path / "data" / "clients.csv").columns
+    columns = pd.read_csv(tmp_path / "data" / "clients.csv").columns
+    assert status_column(OTHER_SECTOR) in columns and status_column(SETTING_SECTOR) not in columns
 
 
 def test_the_reference_pages_commands_work(tmp_path):
