@@ -89,7 +89,13 @@ def test_default_command_reproduces_the_shipped_files_byte_for_byte(tmp_path, ca
     assert main(["--out", str(tmp_path)]) == 0
     assert "seed 2026" in capsys.readouterr().out
     made = sorted(p.name for p in tmp_path.iterdir())
-    assert made == sorted([f"{n}.csv" for n in TABLE_NAMES] + official_file_names() + ["datapackage.json"])
+    from datawithcare.generate import datasheet_folder
+
+    # The active profile's hand-written datasheets are copied too (datawithcare/profiles/NAME/datasheets/).
+    sheets = [p.name for p in datasheet_folder(load_profile()).glob("*.md")]
+    assert made == sorted(
+        [f"{n}.csv" for n in TABLE_NAMES] + official_file_names() + sheets + ["datapackage.json"]
+    )
     for name in made:
         assert (tmp_path / name).read_bytes() == (DATASETS / name).read_bytes(), (
             f"{name} differs: run `make data`"
