@@ -138,6 +138,7 @@ def render_names(folder: Path, names: dict[str, str] | None = None) -> int:
         elif path.suffix == ".ipynb":
             text = path.read_text(encoding="utf-8")
             notebook = json.loads(text)
+            touched = False
             for cell in notebook.get("cells", []):
                 if cell.get("cell_type") == "markdown":
                     source = cell["source"]
@@ -145,9 +146,11 @@ def render_names(folder: Path, names: dict[str, str] | None = None) -> int:
                     filled = fill(joined)
                     if filled != joined:
                         cell["source"] = filled.splitlines(keepends=True)
-            new = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-            if fill(text) == text:
-                new = text
+                        touched = True
+            # A notebook with nothing to fill keeps its bytes (no reformatting).
+            new = (
+                json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n" if touched else text
+            )
         else:
             continue
         if new != text:

@@ -192,3 +192,25 @@ def test_fork_check_reads_passages_in_a_notebook(tmp_path: Path) -> None:
     assert len(found) == 1 and f"Neutral text with a {term} leftover." in found[0].text
     missing = forkcheck.missing_passages(KEYS[SECOND], ["lesson.ipynb"], root=tmp_path)
     assert len(missing) == 1 and missing[0].word == f"{{only}} {KEYS[FIRST]}"
+
+
+@pytest.mark.parametrize("profile", sorted(KEYS))
+def test_a_notebook_in_the_bundle_keeps_its_edition_passage(tmp_path: Path, profile: str) -> None:
+    """The notebook's JSON lines start with a quote, so the fences are found per cell, not per file line."""
+    import nbformat
+
+    # Fences and no substitution in the text (as lesson 5 has): the fences alone must be seen.
+    page = PAGE.replace("We help {{ sector_people }}.", "We help.")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(page),
+        nbformat.v4.new_code_cell("x = 1"),
+    ]
+    nbformat.write(nb, tmp_path / "lesson.ipynb")
+    names = course_names(profile)
+    assert bundle.render_names(tmp_path, names) == 1
+    cells = nbformat.read(tmp_path / "lesson.ipynb", as_version=4).cells
+    assert cells[0].source == editions.resolve(page, KEYS[profile])
+    assert cells[1].source == "x = 1"
+    # Rendered once, nothing is left to render.
+    assert bundle.render_names(tmp_path, names) == 0
