@@ -281,6 +281,44 @@ def write_spreadsheets(data: str | Path, out: str | Path) -> list[Path]:
     return written
 
 
+def remove_other_profiles_spreadsheets(data: str | Path, out: str | Path) -> list[Path]:
+    """Remove from ``out`` the spreadsheets of another shipped profile's tables that ``data`` no longer has.
+
+    After a switch of profile, ``make data`` removes the old sector's official
+    extracts (:func:`datawithcare.generate.remove_other_profiles_files`); their
+    spreadsheets would stay beside the new ones. A spreadsheet goes only if
+    its table is not in ``data``'s package and its bytes are exactly what
+    this module writes for that table as the other profile makes it: a file
+    a person made or changed is never touched.
+    """
+    import tempfile
+
+    from datawithcare.generate import _files_made_for
+    from datawithcare.generator.profile import load_profile, shipped_profiles
+
+    out = Path(out)
+    current = {p.name for p in dataset_files(data)}
+    removed = []
+    for name in shipped_profiles():
+        for file_name, content in _files_made_for(load_profile(name)).items():
+            if not file_name.endswith(".csv") or file_name in current:
+                continue
+            targets = {suffix: out / f"{Path(file_name).stem}.{suffix}" for suffix in FORMATS}
+            if not any(t.is_file() for t in targets.values()):
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                csv_path = Path(tmp) / file_name
+                csv_path.write_bytes(content)
+                cells = read_csv_cells(csv_path)
+            for suffix, target in targets.items():
+                if target.is_file() and target.read_bytes() == _write_one(
+                    cells, spreadsheet_name(file_name), suffix
+                ):
+                    target.unlink()
+                    removed.append(target)
+    return removed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(repo_root() / "datasets"), help="folder with datapackage.json")
@@ -293,8 +331,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(
             f"{data} has no datapackage.json: run `make data` first, or name the data folder with --data"
         )
-    for path in write_spreadsheets(data, args.out or data / "spreadsheets"):
+    out = Path(args.out) if args.out else data / "spreadsheets"
+    for path in write_spreadsheets(data, out):
         print(f"wrote {path}")
+    for path in remove_other_profiles_spreadsheets(data, out):
+        print(f"removed {path} (made earlier for another profile)")
     return 0
 
 

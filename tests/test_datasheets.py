@@ -186,3 +186,30 @@ def test_the_illustrative_datasheet_covers_its_messy_copy(name):
     sheet = _sheets(name)[f"{settings['service_extract']}.md"]
     assert settings["published_file"] in sheet
     assert "not real figures" in sheet
+
+
+@pytest.mark.slow
+def test_switching_profile_removes_the_old_profiles_spreadsheets_only(tmp_path):
+    """make data's spreadsheet step: the old sector's extract workbooks go; a changed one stays."""
+    from datawithcare.spreadsheets import main as spreadsheets_main
+
+    out = tmp_path / "data"
+    assert main(["--profile", "refugee-london", "--out", str(out), "--quiet"]) == 0
+    assert spreadsheets_main(["--data", str(out)]) == 0
+    old = {p.name for p in (out / "spreadsheets").iterdir()}
+    assert "official_uk_asylum_headlines.xlsx" in old
+    (out / "spreadsheets" / "official_uk_asylum_headlines.ods").write_bytes(b"changed by hand")
+    (out / "spreadsheets" / "my-own.xlsx").write_bytes(b"mine")
+    assert main(["--profile", "homelessness-greater-manchester", "--out", str(out), "--quiet"]) == 0
+    assert spreadsheets_main(["--data", str(out)]) == 0
+    now = {p.name for p in (out / "spreadsheets").iterdir()}
+    gone = old - now
+    stems = {
+        "official_asylum_support_illustrative",
+        "official_asylum_support_as_published",
+        "official_uk_asylum_headlines",
+    }
+    assert gone == {f"{s}.{x}" for s in stems for x in ("xlsx", "ods")} - {"official_uk_asylum_headlines.ods"}
+    assert (out / "spreadsheets" / "official_uk_asylum_headlines.ods").read_bytes() == b"changed by hand"
+    assert (out / "spreadsheets" / "my-own.xlsx").read_bytes() == b"mine"
+    assert "official_temporary_accommodation_illustrative.xlsx" in now
