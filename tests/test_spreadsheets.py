@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 from harness import ROOT
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from datawithcare import editions, suppress_small_counts
 from datawithcare.generate import main as generate
@@ -287,6 +287,14 @@ def test_first_look_answers(edition: Edition) -> None:
     assert edition.stated("first-look", r"\*\*(\d+) columns\*\*") == [clients.shape[1]]
     last = re.findall(r"The last column is ([A-Z]+):", " ".join(edition.page("first-look").split()))
     assert last == [get_column_letter(clients.shape[1])]
+    # The "empty cell" the page suggests for a formula really is empty: right of the last column.
+    empty = re.findall(
+        r"an empty cell to the right of the table, for example ([A-Z]+)2", edition.page("first-look")
+    )
+    assert empty and all(column_index_from_string(c) > clients.shape[1] for c in empty), (
+        empty,
+        clients.shape,
+    )
     genders = clients["gender"].value_counts()
     assert edition.stated("first-look", r"\*\*(\d+) women\*\*") == [genders["Woman"]]
     line = re.search(r"women\*\*, (\d+) men, (\d+) non-binary, and (\d+) who", edition.page("first-look"))
