@@ -111,8 +111,9 @@ def test_switching_profile_removes_only_the_old_profiles_own_files(tmp_path):
         "official_uk_asylum_headlines.md",
     }
     # Files both profiles write (clients.csv, clients.md, the census extract) were rewritten, not removed.
-    assert "Irwell" in (out / "clients.md").read_text(encoding="utf-8")
-    assert "Greater Manchester" in (out / "official_census_population.md").read_text(encoding="utf-8")
+    second = load_profile("homelessness-greater-manchester")["organisation"]
+    assert second["short_name"] in (out / "clients.md").read_text(encoding="utf-8")
+    assert second["city"] in (out / "official_census_population.md").read_text(encoding="utf-8")
 
 
 def test_nothing_is_removed_from_a_folder_of_other_files(tmp_path):
