@@ -43,6 +43,31 @@ ALT_TEXT_MIN_WORDS = 5
 OTHER_SEED = 7
 
 
+def messy_datasheet_examples(sheet: str) -> list[tuple[str, str, str]]:
+    """The examples a messy-export datasheet shows a learner: (problem, as written, the cell value).
+
+    Rows whose examples are not single cells (near-duplicates, phone formats,
+    blank stand-ins) are left out, and only the first of "Names in two orders".
+    """
+    found = []
+    for line in sheet.splitlines():
+        if not line.startswith("| ") or line.startswith(("| Problem", "| ---")):
+            continue
+        problem, _, examples = (part.strip() for part in line.strip("|").split("|"))
+        if problem in (
+            "Near-duplicate rows",
+            "Phone numbers in several formats",
+            "Blanks and stand-ins for blanks",
+        ):
+            continue
+        items = re.findall(r"`([^`]+)`", examples)
+        if problem == "Names in two orders":
+            items = items[:1]
+        for item in items:
+            found.append((problem, item, item[1:-1] if item.startswith('"') and item.endswith('"') else item))
+    return found
+
+
 def second_sector() -> str:
     """The shipped profile every lesson and model answer also runs on: the first that is not active.
 

@@ -14,6 +14,7 @@ import re
 import tomllib
 
 import pytest
+from harness import messy_datasheet_examples
 
 from datawithcare.generate import (
     datasheet_folder,
@@ -155,25 +156,10 @@ def test_the_messy_datasheets_examples_are_in_that_profiles_export(name):
     messy = generate_tables(profile=profile)["messy_export"]
     cells = set(messy.fillna("").stack())
     sheet = _sheets(name)["messy_export.md"]
-    checked = 0
-    for line in sheet.splitlines():
-        if not line.startswith("| ") or line.startswith(("| Problem", "| ---")):
-            continue
-        problem, _, examples = (part.strip() for part in line.strip("|").split("|"))
-        if problem in (
-            "Near-duplicate rows",
-            "Phone numbers in several formats",
-            "Blanks and stand-ins for blanks",
-        ):
-            continue
-        items = re.findall(r"`([^`]+)`", examples)
-        if problem == "Names in two orders":
-            items = items[:1]
-        for item in items:
-            value = item[1:-1] if item.startswith('"') and item.endswith('"') else item
-            assert value in cells, f"{name}: {problem}: the datasheet shows {item!r}, not in the export"
-            checked += 1
-    assert checked >= 20
+    examples = messy_datasheet_examples(sheet)
+    for problem, item, value in examples:
+        assert value in cells, f"{name}: {problem}: the datasheet shows {item!r}, not in the export"
+    assert len(examples) >= 20
     # The blank markers the datasheet lists are the profile's own.
     blanks = next(line for line in sheet.splitlines() if line.startswith("| Blanks"))
     for marker in profile["messy_export"]["blank_markers"]:

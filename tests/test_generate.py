@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from harness import messy_datasheet_examples
 
 from datawithcare.datasets import load_dataset
 from datawithcare.generate import generate_tables, main, to_csv_text, write_tables
@@ -789,27 +790,10 @@ def test_messy_datasheet_examples_are_really_in_the_file(t):
     """The examples the datasheet shows are values a learner can find in the export."""
     sheet = (DATASETS / "messy_export.md").read_text(encoding="utf-8")
     cells = set(t["messy_export"].fillna("").stack())
-    checked = 0
-    for line in sheet.splitlines():
-        if not line.startswith("| ") or line.startswith("| Problem") or line.startswith("| ---"):
-            continue
-        problem, _, examples = (part.strip() for part in line.strip("|").split("|"))
-        if problem in (
-            "Near-duplicate rows",
-            "Phone numbers in several formats",
-            "Blanks and stand-ins for blanks",
-        ):
-            continue
-        items = re.findall(r"`([^`]+)`", examples)
-        if problem == "Names in two orders":
-            items = items[:1]
-        for item in items:
-            value = item[1:-1] if item.startswith('"') and item.endswith('"') else item
-            assert value in cells, (
-                f"{problem}: the datasheet shows {item!r}, which is not in messy_export.csv"
-            )
-            checked += 1
-    assert checked >= 20
+    examples = messy_datasheet_examples(sheet)
+    for problem, item, value in examples:
+        assert value in cells, f"{problem}: the datasheet shows {item!r}, which is not in messy_export.csv"
+    assert len(examples) >= 20
 
 
 def test_big_runs_show_a_progress_bar_and_tqdm_loads_lazily(tmp_path, capsys):
