@@ -39,10 +39,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
+from companion import COMPANION, CompanionEdition
 from harness import ROOT
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -54,7 +54,6 @@ from datawithcare.generator.profile import active_profile_path, load_profile, re
 from datawithcare.spreadsheets import _write_one, read_csv_cells, spreadsheet_name
 
 DATASETS = ROOT / "datasets"
-COMPANION = ROOT / "book" / "spreadsheet-companion"
 #: Every sector profile the repository ships: each edition's page is checked on its own data.
 SHIPPED_PROFILES = ["refugee-london", "homelessness-greater-manchester"]
 #: The ones that are not active: the active one is checked on datasets/, which `make data` made from it.
@@ -105,42 +104,13 @@ def soffice_or_skip() -> str:
 # One edition: a profile, its data and its pages ----------------------------
 
 
-@dataclass
-class Edition:
+class Edition(CompanionEdition):
     """A sector profile's data (CSV files and their workbooks) and the pages as its edition shows them."""
-
-    profile: dict[str, Any]
-    data: Path
-
-    @property
-    def key(self) -> str:
-        return self.profile["sector"]["key"]
-
-    @property
-    def sheets(self) -> Path:
-        return self.data / "spreadsheets"
-
-    @property
-    def focus(self) -> str:
-        """The area the pages pick out: the profile's first focus area."""
-        return self.profile["sector"]["examples"]["focus_areas"][0]
 
     @property
     def issue(self) -> str:
         """The issue area the pivot-table page checks by formula: the second biggest (the page names both)."""
         return str(self.csv("cases")["issue_area"].value_counts().index[1])
-
-    @property
-    def other_areas(self) -> str:
-        """The pages' label for the areas outside the six biggest."""
-        return f"Other {self.profile['organisation']['city']} boroughs"
-
-    def csv(self, name: str) -> pd.DataFrame:
-        return pd.read_csv(self.data / f"{name}.csv", dtype=str, keep_default_na=False, na_filter=False)
-
-    def page(self, name: str) -> str:
-        text = (COMPANION / f"{name}.md").read_text(encoding="utf-8")
-        return editions.resolve(text, self.key, f"{name}.md")
 
     @cached_property
     def pages(self) -> dict[str, str]:

@@ -19,17 +19,16 @@ import io
 import re
 import shlex
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
+from companion import COMPANION, CompanionEdition
 from harness import ROOT
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from datawithcare import editions, suppress_small_counts
+from datawithcare import suppress_small_counts
 from datawithcare.generate import main as generate
 from datawithcare.generator.profile import active_profile_path, load_profile, resolve_profile
 from datawithcare.identifiers import find_unsafe_identifiers
@@ -47,7 +46,6 @@ from datawithcare.spreadsheets import (
 
 DATASETS = ROOT / "datasets"
 SHEETS = DATASETS / "spreadsheets"
-COMPANION = ROOT / "book" / "spreadsheet-companion"
 NO_CODE = ROOT / "book" / "start-here" / "no-code-route.md"
 HOW_TO_USE = ROOT / "book" / "start-here" / "how-to-use.md"
 SMALL = ["official_census_population.csv", "outside_source.csv", "messy_export.csv", "maturity_cohort.csv"]
@@ -198,34 +196,11 @@ def test_write_spreadsheets_returns_what_it_wrote(tmp_path: Path) -> None:
 SHIPPED_PROFILES = ["refugee-london", "homelessness-greater-manchester"]
 
 
-@dataclass
-class Edition:
+class Edition(CompanionEdition):
     """One edition: its profile, the folder of its data, and its pages as that edition shows them."""
 
-    profile: dict[str, Any]
-    data: Path
-
-    @property
-    def key(self) -> str:
-        return self.profile["sector"]["key"]
-
-    @property
-    def focus(self) -> str:
-        """The area the pages pick out: the profile's first focus area."""
-        return self.profile["sector"]["examples"]["focus_areas"][0]
-
-    @property
-    def other_areas(self) -> str:
-        """The pages' label for the boroughs outside the top six (the city comes from the profile)."""
-        return f"Other {self.profile['organisation']['city']} boroughs"
-
     def text(self, name: str) -> pd.DataFrame:
-        return pd.read_csv(self.data / f"{name}.csv", dtype=str, keep_default_na=False, na_filter=False)
-
-    def page(self, name: str) -> str:
-        """The page as this edition shows it (its own {only} passages, without the fences)."""
-        text = (COMPANION / f"{name}.md").read_text(encoding="utf-8")
-        return editions.resolve(text, self.key, f"{name}.md")
+        return self.csv(name)
 
     def stated(self, page: str, pattern: str) -> list[int]:
         found = re.findall(pattern, " ".join(self.page(page).split()))
