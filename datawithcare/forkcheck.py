@@ -163,19 +163,27 @@ def _text(path: Path) -> str | None:
 
 
 def _kept(lines: list[str]) -> set[int]:
-    """The line numbers a ``fork-check: keep`` marker keeps out of the search."""
+    """The line numbers a ``fork-check: keep`` marker keeps out of the search.
+
+    A keep runs to the next ``fork-check: end``. A keep followed by another
+    keep (or by the end of the file) before any end keeps its own line only.
+    """
     kept: set[int] = set()
     start = None
+
+    def close(last: int) -> None:
+        kept.update(range(start, last + 1))
+
     for number, line in enumerate(lines, start=1):
         if KEEP in line:
+            if start is not None:
+                close(start)  # the earlier keep had no end of its own
             start = number
-        if start is not None:
-            kept.add(number)
-        if END in line:
+        if END in line and start is not None:
+            close(number)
             start = None
     if start is not None:
-        # A keep with no end: only its own line.
-        kept -= set(range(start + 1, len(lines) + 1))
+        close(start)
     return kept
 
 

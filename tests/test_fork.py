@@ -225,6 +225,33 @@ def test_fork_check_lists_each_leftover_in_a_fork(tmp_path: Path, monkeypatch: p
     assert pages == []
 
 
+def test_a_keep_marker_without_an_end_keeps_its_own_line_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two one-line keeps do not hide the lines between them; a keep with an end hides its passage."""
+    first, second = shipped_profiles()[:2]
+    term = load_profile(first)["sector"]["terms"][0]
+    keep, end = f"<!-- {forkcheck.KEEP}: a reason -->", f"<!-- {forkcheck.END} -->"
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/page\n", encoding="utf-8")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "page.md").write_text(
+        "\n".join(
+            [
+                f"{term} one line {keep}",  # 1: kept
+                f"{term} between",  # 2: listed
+                f"{term} again {keep}",  # 3: kept
+                keep,  # 4: opens a passage
+                f"{term} inside",  # 5: kept
+                end,  # 6
+                f"{term} after",  # 7: listed
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DATAWITHCARE_PROFILE", second)
+    leftovers, _ = forkcheck.check([first], root=tmp_path)
+    assert sorted(f.line for f in leftovers if f.path == "book/page.md") == [2, 7]
+
+
 def test_fork_check_says_what_is_wrong_with_a_bad_profile_name() -> None:
     run = _fork_check("--from", "no-such-sector")
     assert run.returncode == 2
