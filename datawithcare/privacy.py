@@ -822,15 +822,16 @@ def _predictable(text: str) -> int:
     """How many characters of ``text`` are in a pattern that people use and guessers try.
 
     The patterns: words (four small letters or more, perhaps after a
-    capital, with a vowel and with a letter after "f", so that the
-    letters a-f of a random hexadecimal key never count), the same
+    capital, with two vowels and with a letter after "f", so that the
+    letters a-f of a random hexadecimal key never count, and random
+    letters such as "xqzt" seldom do), the same
     character four times or more ("aaaa", "1111"), and runs of four or
     more characters that go up or down by one ("1234", "abcd", "9876").
     """
     marked = np.zeros(len(text), dtype=bool)
     for match in _WORD.finditer(text):
         word = match.group()
-        if _VOWELS & set(word) and any(c.lower() > "f" for c in word):
+        if sum(c in _VOWELS for c in word) >= 2 and any(c.lower() > "f" for c in word):
             marked[match.start() : match.end()] = True
     codes = [ord(c) for c in text]
     for step in (0, 1, -1):
@@ -876,7 +877,8 @@ def _key_bytes(key: object) -> bytes:
             "The secret key is too easy to guess: it is made of words, repeated characters or "
             f"sequences such as 1234 ({patterned} of its {len(text)} characters are part of such a "
             "pattern). People think up keys that other people can guess, such as the charity's "
-            "name and the year: let the computer make the key. " + _KEY_HELP
+            "name and the year: let the computer make the key. (A short key the computer made "
+            "can look like words by chance: make a longer one.) " + _KEY_HELP
         )
     return raw
 
