@@ -17,12 +17,13 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Browser, hub and spreadsheet-formula tests also need Chromium, LibreOffice Calc and two Node packages:
 #   make setup-system   (as root: Debian's chromium and libreoffice-calc, npm ci from package-lock.json)
 
-.PHONY: help setup setup-system book test test-fast lab bench data screenshots exercises learner-bundle learner-branch offline-bundle static-book worksheets fork-check lock strip lint clean
+.PHONY: help setup setup-system book test test-editions test-fast lab bench data screenshots exercises learner-bundle learner-branch offline-bundle static-book worksheets fork-check lock strip lint clean
 
 help:
 	@echo "make book       build the book (every notebook executed) into _build/html"
 	@echo "make test       run every test (notebooks, exercises, data, book, package)"
 	@echo "make setup-system  install Chromium and LibreOffice Calc (Debian) and the pinned Node tools the browser, hub and spreadsheet tests use"
+	@echo "make test-editions  make test again in each other shipped edition (a copy with the profile setting changed, then make data)"
 	@echo "make test-fast  every test except the slow ones (book build, Binder environment, wheel install)"
 	@echo "make lab        open JupyterLab on the course"
 	@echo "make bench      run the speed and size benchmarks; results go to _build/bench/"
@@ -67,6 +68,11 @@ test: $(STAMP)
 	DATAWITHCARE_TEST_SUMMARY=$(CURDIR)/_build/bench/make-test-executions.txt \
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup; \
 	echo "$$(( $$(date +%s) - start )) seconds, $$(date -u +%FT%TZ)" > _build/bench/make-test-seconds.txt
+
+# Each other shipped edition, as the adapting guide tells a fork to check one:
+# a copy in _build/editions/NAME, the profile setting changed, make data, make test.
+test-editions: $(STAMP)
+	$(BIN)/python tests/other_editions.py
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup -m "not slow"
