@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from harness import ROOT
 
 from datawithcare import bundle, editions, forkcheck
 from datawithcare.datasets import course_names
@@ -214,3 +215,25 @@ def test_a_notebook_in_the_bundle_keeps_its_edition_passage(tmp_path: Path, prof
     assert cells[1].source == "x = 1"
     # Rendered once, nothing is left to render.
     assert bundle.render_names(tmp_path, names) == 0
+
+
+@pytest.mark.parametrize("profile", shipped_profiles())
+def test_pages_that_may_name_every_profile_describe_the_active_charity_in_its_own_words(profile: str) -> None:
+    """The data reference and the adapting guide may name both shipped profiles (fork-check allows them),
+    but a paragraph about the charity itself (``{{ example_org }}``) must be the edition's own: the
+    homelessness edition once said its Greater Manchester network had an office in east London."""
+    own = load_profile(profile)
+    others = [load_profile(name) for name in shipped_profiles() if name != profile]
+    pages = [page for page in forkcheck.ALLOWED if page.startswith("book/") and page.endswith(".md")]
+    assert "book/reference/datasets.md" in pages
+    wrong = []
+    for page in pages:
+        text = editions.resolve((ROOT / page).read_text(encoding="utf-8"), own["sector"]["key"], page)
+        for paragraph in text.split("\n\n"):
+            if "{{ example_org }}" not in paragraph and "{{example_org}}" not in paragraph:
+                continue
+            flat = " ".join(paragraph.split())
+            for other in others:
+                words = [other["organisation"]["city"], *other["sector"]["examples"]["focus_areas"]]
+                wrong += [f"{page}: {word!r} in: {flat[:120]}" for word in words if word in flat]
+    assert not wrong, "\n".join(wrong)
