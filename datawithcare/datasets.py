@@ -177,6 +177,8 @@ class CourseSector:
     main_issue: str
     example_statuses: list[str]
     example_statuses_name: str
+    #: How the names of the activities lesson 6e counts start (``"ESOL"`` finds ESOL Entry 1 to 3).
+    class_activity: str
     not_a_status: list[str]
     blank_markers: list[str]
     date_formats: list[str]
@@ -227,6 +229,7 @@ def _course_sector(profile_path: Path) -> CourseSector:
         main_issue=sector["examples"]["main_issue"],
         example_statuses=list(sector["examples"]["example_statuses"]),
         example_statuses_name=sector["examples"]["example_statuses_name"],
+        class_activity=sector["examples"]["class_activity"],
         not_a_status=list(rel["not_a_status"]),
         blank_markers=list(p["messy_export"]["blank_markers"]),
         date_formats=list(p["messy_export"]["date_formats"]),

@@ -221,7 +221,7 @@ def test_a_notebook_in_the_bundle_keeps_its_edition_passage(tmp_path: Path, prof
 def test_pages_that_may_name_every_profile_describe_the_active_charity_in_its_own_words(profile: str) -> None:
     """The data reference and the adapting guide may name both shipped profiles (fork-check allows them),
     but a paragraph about the charity itself (``{{ example_org }}``) must be the edition's own: the
-    homelessness edition once said its Greater Manchester network had an office in east London."""
+    homelessness edition once placed its network in the other profile's city, beside its focus areas."""
     own = load_profile(profile)
     others = [load_profile(name) for name in shipped_profiles() if name != profile]
     pages = [page for page in forkcheck.ALLOWED if page.startswith("book/") and page.endswith(".md")]

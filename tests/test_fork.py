@@ -225,7 +225,9 @@ def test_fork_check_lists_each_leftover_in_a_fork(tmp_path: Path, monkeypatch: p
     assert pages == []
 
 
-def test_a_keep_marker_without_an_end_keeps_its_own_line_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_keep_marker_without_an_end_keeps_its_own_line_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Two one-line keeps do not hide the lines between them; a keep with an end hides its passage."""
     first, second = shipped_profiles()[:2]
     term = load_profile(first)["sector"]["terms"][0]

@@ -297,6 +297,11 @@ def test_categories_come_from_the_profile(name):
     assert set(examples["focus_areas"]) <= set(clients["borough"])
     assert set(examples["example_statuses"]) <= set(clients[column])
     assert (tables["cases"]["issue_area"] == examples["main_issue"]).any()
+    # Lesson 6e counts the people who came to these activities: some did, in every sector
+    # (the homelessness edition once counted ESOL classes it does not run, and found none).
+    attendance = tables["attendance"]
+    came = attendance[attendance["activity"].astype(str).str.startswith(examples["class_activity"])]
+    assert came["attended"].sum() > 100 and came["client_id"].nunique() > 20
 
 
 @pytest.mark.parametrize("name", SECTORS)
@@ -1050,6 +1055,11 @@ def test_a_profile_with_manchesters_drama_range_is_accepted(tmp_path):
     [
         (lambda d: d["sector"]["examples"].update(focus_areas=["Atlantis"]), "sector.examples.focus_areas"),
         (lambda d: d["sector"]["examples"].update(main_issue="Flying"), "sector.examples.main_issue"),
+        (
+            lambda d: d["sector"]["examples"].update(class_activity="Flying lessons"),
+            "sector.examples.class_activity.*no activity's name starts with it",
+        ),
+        (lambda d: d["sector"]["examples"].pop("class_activity"), "class_activity"),
         (lambda d: d["sector"]["status"].update(column="Immigration Status"), "sector.status.column"),
         (lambda d: d["sector"]["expectations"].update(area_code_pattern="E08[0-9]{6}"), "boroughs.0..code"),
         (lambda d: d["sector"].update(colour="blue"), "a key 'colour' under sector"),

@@ -258,6 +258,8 @@ class Examples(Part):
     main_issue: Text
     example_statuses: NonEmpty(Text)
     example_statuses_name: Text
+    # Lesson 6e counts the people who came to the activities whose names start with this.
+    class_activity: Text
 
 
 class MoreCommon(Part):
@@ -700,6 +702,13 @@ class Profile(Part):
                 (f"{here}.genders", nat.genders, genders),
                 (f"{here}.statuses", nat.statuses, statuses),
             ]
+        activities = [a.label for a in self.attendance.activities]
+        if not any(label.startswith(examples.class_activity) for label in activities):
+            raise _says(
+                "sector.examples.class_activity",
+                f"is {examples.class_activity!r}, but no activity's name starts with it; "
+                "the activities are: " + ", ".join(activities),
+            )
         for where, weights, allowed in checks:
             for label in weights:
                 if label not in allowed:
