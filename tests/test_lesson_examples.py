@@ -1,0 +1,88 @@
+"""The examples lessons pick still make their point on the data of every shipped edition.
+
+Each lesson runs on both sectors (tests/test_notebooks.py), but a lesson can run
+and still show nothing: in the homelessness edition, lesson 6e counted ESOL
+learners and found none, lesson 7b's "percentages of tiny groups" had no tiny
+group (ten large areas), and lesson 4c's person had no register rows to protect.
+These tests read the example from the lesson itself and check it on each
+shipped profile's data (made from its seed, byte for byte the shipped files).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+import pandas as pd
+import pytest
+from harness import ROOT
+
+from datawithcare.generate import generate_tables
+from datawithcare.generator.profile import load_profile, shipped_profiles
+
+SECTORS = shipped_profiles()
+
+
+@functools.cache
+def tables(name: str) -> dict[str, pd.DataFrame]:
+    return generate_tables(profile=load_profile(name))
+
+
+def lesson_code(stem: str) -> str:
+    notebook = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+
+
+def lesson_text(stem: str) -> str:
+    notebook = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in notebook["cells"])
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_the_subject_access_request_finds_her_in_every_table(name: str) -> None:
+    """Lesson 4c: the person who asks (and the second one in task 1) is a woman, as the lesson says,
+    with cases, register rows (step 4 is about the other people on her registers) and surveys."""
+    code, text = lesson_code("04c-subject-access-request"), lesson_text("04c-subject-access-request")
+    person = re.search(r'^person = "(C\d+)"', code, re.M).group(1)
+    second = re.search(r'second = "(C\d+)"', text).group(1)
+    data = tables(name)
+    clients, cases, attendance, wellbeing = (data[t] for t in ("clients", "cases", "attendance", "wellbeing"))
+    for who in (person, second):
+        assert clients.loc[clients["client_id"] == who, "gender"].tolist() == ["Woman"], who
+    assert (cases["client_id"] == person).sum() >= 2
+    hers = attendance[attendance["client_id"] == person]
+    assert len(hers) >= 5 and hers["attended"].any()
+    whole = attendance[attendance["session_id"].isin(hers["session_id"])]
+    assert len(whole) > 5 * len(hers), "the whole registers are mostly other people's rows"
+    assert (wellbeing["client_id"] == person).any()
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_percentages_of_tiny_groups_have_tiny_groups(name: str) -> None:
+    """Lesson 7b, section 2: some languages are spoken by fewer than min_group clients, and they sit
+    at the extremes of the misleading chart."""
+    code = lesson_code("07b-charts-that-mislead")
+    min_group = int(re.search(r"^min_group = (\d+)", code, re.M).group(1))
+    assert 'clients[clients["main_language"] != "English"]' in code
+    clients = tables(name)["clients"]
+    not_english = clients[clients["main_language"] != "English"]
+    by_language = not_english.groupby("main_language", observed=True)["needs_interpreter"].agg(
+        clients="count", share="mean"
+    )
+    small = by_language["clients"] < min_group
+    assert 2 <= small.sum() < len(by_language) - 3
+    ordered = by_language.sort_values("share")
+    assert small[ordered.index[0]] or small[ordered.index[-1]]
+    # Even put together, the small groups make an "Other" bar of at least min_group.
+    assert by_language.loc[small, "clients"].sum() >= min_group
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_the_class_lesson_6e_counts_has_people_in_it(name: str) -> None:
+    code = lesson_code("06e-joining-and-time")
+    assert "str.startswith(class_activity)" in code and "class_activity = sector.class_activity" in code
+    attendance = tables(name)["attendance"]
+    prefix = load_profile(name)["sector"]["examples"]["class_activity"]
+    came = attendance[attendance["activity"].astype(str).str.startswith(prefix) & attendance["attended"]]
+    assert came["client_id"].nunique() >= 20
