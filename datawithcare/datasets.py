@@ -279,12 +279,19 @@ def course_names(profile: str | Path | None = None) -> dict[str, str]:
         "sector_people": sector.people,
         "sector_key": sector.key,
         "status_label": sector.status_label,
+        "status_name": _in_a_sentence(sector.status_label),
+        "status_column": sector.status_column,
         "status_plural": sector.status_plural,
         "area_label": sector.area_label,
         "focus_areas": _and(sector.focus_areas),
         "focus_areas_name": sector.focus_areas_name,
         "main_issue": sector.main_issue,
     }
+
+
+def _in_a_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "Housing situation" -> "housing situation" ("EU status" stays)."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
 def _and(words: list[str]) -> str:

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from harness import ROOT
 
+from datawithcare import editions
 from datawithcare.generate import generate_tables
 from datawithcare.generator.profile import load_profile, shipped_profiles
 
@@ -86,3 +87,36 @@ def test_the_class_lesson_6e_counts_has_people_in_it(name: str) -> None:
     prefix = load_profile(name)["sector"]["examples"]["class_activity"]
     came = attendance[attendance["activity"].astype(str).str.startswith(prefix) & attendance["attended"]]
     assert came["client_id"].nunique() >= 20
+
+
+#: Words of the other sector's data that are also ordinary words in every sector.
+EVERYDAY = {"Housing", "Employment", "Prefer not to say", "Advice drop-in", "Women's group"}
+
+
+def data_words(profile: dict) -> set[str]:
+    """The names a profile's data uses: its sensitive column, its statuses, activities and issue areas."""
+    words = {profile["sector"]["status"]["column"]}
+    words |= {s["label"] for s in profile["statuses"]}
+    words |= {a["label"] for a in profile["attendance"]["activities"]}
+    words |= {a["label"] for a in profile["cases"]["issue_areas"]}
+    return words
+
+
+@pytest.mark.parametrize("name", SECTORS)
+def test_no_lesson_names_the_other_editions_data(name: str) -> None:
+    """Every lesson and exercise, as this edition shows it, names no column, status, class or issue area that
+    only the other edition's data has: the homelessness edition's lesson 6a once said its status column
+    was ``immigration_status``, and lesson 0 named an ESOL class it does not run."""
+    own = load_profile(name)
+    others = set().union(*(data_words(load_profile(o)) for o in SECTORS if o != name))
+    foreign = sorted(others - data_words(own) - EVERYDAY, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, foreign)) + r")(?![\w-])")
+    found = []
+    for path in sorted(
+        [*(ROOT / "notebooks").glob("*.ipynb"), *(ROOT / "exercises" / "source").glob("*/*.ipynb")]
+    ):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for number, cell in enumerate(notebook["cells"]):
+            text = editions.resolve("".join(cell["source"]), own["sector"]["key"], path.name)
+            found += [f"{path.relative_to(ROOT)} cell {number}: {m.group(0)}" for m in pattern.finditer(text)]
+    assert not found, "\n".join(found)

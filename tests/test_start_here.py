@@ -87,7 +87,7 @@ def test_the_deliberate_errors_are_the_ones_the_text_explains(executed_lesson: d
 
 def test_the_percentage_is_worked_out_with_round_not_a_format_code(executed_lesson: dict) -> None:
     text = "\n".join(_outputs_text(c) for c in executed_lesson["cells"] if c["cell_type"] == "code")
-    assert "6 learners came to ESOL Entry 2, Tuesday evening" in text
+    assert "6 learners came to English class, Tuesday evening" in text
     assert "\n75" in "\n" + text, "round(attendance_rate * 100) should show 75."
 
 
