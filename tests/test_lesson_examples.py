@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from harness import ROOT
 
-from datawithcare import editions
+from datawithcare import editions, forkcheck
 from datawithcare.generate import generate_tables
 from datawithcare.generator.profile import load_profile, shipped_profiles
 
@@ -90,7 +90,14 @@ def test_the_class_lesson_6e_counts_has_people_in_it(name: str) -> None:
 
 
 #: Words of the other sector's data that are also ordinary words in every sector.
-EVERYDAY = {"Housing", "Employment", "Prefer not to say", "Advice drop-in", "Women's group"}
+EVERYDAY = {
+    "Housing",
+    "Employment",
+    "Prefer not to say",
+    "Advice drop-in",
+    "Women's group",
+    "English conversation",
+}
 
 
 def data_words(profile: dict) -> set[str]:
@@ -119,4 +126,11 @@ def test_no_lesson_names_the_other_editions_data(name: str) -> None:
         for number, cell in enumerate(notebook["cells"]):
             text = editions.resolve("".join(cell["source"]), own["sector"]["key"], path.name)
             found += [f"{path.relative_to(ROOT)} cell {number}: {m.group(0)}" for m in pattern.finditer(text)]
+    # The book's pages too, but not those that describe every shipped profile by name.
+    for path in sorted((ROOT / "book").rglob("*.md")):
+        rel = path.relative_to(ROOT).as_posix()
+        if any(rel.startswith(allowed) for allowed in forkcheck.ALLOWED):
+            continue
+        text = editions.resolve(path.read_text(encoding="utf-8"), own["sector"]["key"], rel)
+        found += [f"{rel}: {m.group(0)}" for m in pattern.finditer(text)]
     assert not found, "\n".join(found)
